@@ -1,0 +1,46 @@
+"""The `assay` command line: a thin door onto the core."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from assay import __version__
+from assay.cli import data, demo, projects, users
+
+app = typer.Typer(
+    name="assay",
+    help="Assay: LLM data annotation and evaluation operations. Data lives in ASSAY_DATABASE_URL, "
+    "else a SQLite file assay.db in ASSAY_HOME or the working directory.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"assay {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file path (overrides ASSAY_DATABASE_URL).", envvar=None)] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+) -> None:
+    ctx.ensure_object(dict)["db_url"] = db
+
+
+app.command("init", epilog="Example: assay init my-eval --template pairwise-preference")(projects.init)
+app.add_typer(projects.app, name="project")
+app.command("import", epilog="Example: assay import stem-rubric prompts.jsonl --skip-invalid")(data.import_)
+app.command("export", epilog="Example: assay export stem-rubric out.parquet --form long")(data.export)
+app.add_typer(users.app, name="user")
+app.command("demo", epilog="Example: assay demo")(demo.demo)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,115 @@
+"""`assay import` and `assay export`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+import yaml
+
+from assay.cli._common import console, db_from, err, fail, friendly_errors, progress_bar
+from assay.io import ImportFailed, export_project, import_file
+from assay.io.schemas import MAPPING_TARGETS, SCHEMAS
+
+SHOW_ISSUES = 20
+_schemas_help = "; ".join(f"{k}: {v}" for k, v in SCHEMAS.items())
+
+
+def _parse_map(pairs: list[str], mapping_file: Path | None) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    if mapping_file is not None:
+        loaded: Any = yaml.safe_load(mapping_file.read_text(encoding="utf-8"))
+        if not isinstance(loaded, dict) or not all(isinstance(v, str) for v in loaded.values()):
+            fail(f"{mapping_file}: expected a YAML mapping of Assay field to source field, e.g. 'prompt: question.text'", 2)
+        mapping.update({str(k): v for k, v in loaded.items()})
+    for pair in pairs:
+        target, sep, source = pair.partition("=")
+        if not sep:
+            fail(f"--map {pair!r}: expected TARGET=SOURCE, e.g. --map prompt=question.text", 2)
+        mapping[target.strip()] = source.strip()
+    return mapping
+
+
+@friendly_errors
+def import_(
+    ctx: typer.Context,
+    project: Annotated[str, typer.Argument(help="Project slug.")],
+    file: Annotated[Path, typer.Argument(help="JSONL, JSON, CSV, TSV, Parquet or XLSX file.", dir_okay=False)],
+    schema: Annotated[str | None, typer.Option("--schema", "-s", help=f"Record schema (detected if omitted). {_schemas_help}")] = None,
+    container: Annotated[str | None, typer.Option("--format", "-f", help="Container: jsonl, json, csv, tsv, parquet, xlsx (from the extension if omitted).")] = None,
+    map_: Annotated[list[str] | None, typer.Option("--map", "-m", help=f"TARGET=SOURCE field mapping (dotted paths for nested fields); targets: {', '.join(MAPPING_TARGETS)}, metadata.KEY.")] = None,
+    mapping_file: Annotated[Path | None, typer.Option("--mapping-file", help="YAML file of TARGET: SOURCE pairs.", exists=True, dir_okay=False)] = None,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the good records and write the bad ones, with reasons, to the rejects file.")] = False,
+    rejects: Annotated[Path | None, typer.Option("--rejects", help="Where --skip-invalid writes bad records (default FILE.rejects.jsonl).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate everything, import nothing.")] = False,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX sheet name (default: the first).")] = None,
+) -> None:
+    """Import items, responses or existing judgements into a project.
+
+    All or nothing: a file with any bad record imports nothing and every bad record is reported with
+    its line (or row) and field. Importing the same file again adds nothing.
+
+    Examples:
+      assay import stem-rubric prompts.jsonl
+      assay import stem-rubric export.csv --map prompt=question --map response=answer --map model=meta.model
+      assay import stem-rubric history.csv --schema judgements --skip-invalid
+    """
+    mapping = _parse_map(map_ or [], mapping_file)
+    db = db_from(ctx)
+    try:
+        with progress_bar(f"importing {file.name}", "bytes") as update:
+            report = import_file(
+                db, project, file, container=container, schema=schema, mapping=mapping or None,
+                skip_invalid=skip_invalid, rejects_path=rejects, dry_run=dry_run, sheet=sheet, progress=update,
+            )
+    except ImportFailed as e:
+        r = e.report
+        for line in r.issue_lines(SHOW_ISSUES):
+            err.print(line, highlight=False, soft_wrap=True)
+        if r.rejected > SHOW_ISSUES:
+            err.print(f"... and {r.rejected - SHOW_ISSUES} more", highlight=False)
+        fail(f"{r.rejected} of {r.records} records are invalid; nothing was imported "
+             "(fix them, or use --skip-invalid to import the rest)")
+    what = "would import" if report.dry_run else "imported"
+    console.print(f"{file}: {report.records} records ({report.container}, schema {report.schema}) in {report.seconds:.1f}s")
+    if report.schema == "judgements":
+        console.print(f"  {what}: {report.judgements_added} new judgements, {report.judgements_updated} updated, "
+                      f"{report.answers} answers, {report.users_added} new annotators")
+    else:
+        console.print(f"  {what}: {report.items_added} new items ({report.items_existing} already present), "
+                      f"{report.responses_added} new responses ({report.responses_existing} already present)")
+    if report.rejected:
+        console.print(f"  rejected: {report.rejected} (reasons in {report.rejects_path or 'the report above'})")
+        for line in report.issue_lines(5):
+            console.print(f"    {line}", highlight=False)
+
+
+@friendly_errors
+def export(
+    ctx: typer.Context,
+    project: Annotated[str, typer.Argument(help="Project slug.")],
+    out: Annotated[Path, typer.Argument(help="Output file; the extension picks the format.", dir_okay=False)],
+    form: Annotated[str, typer.Option("--form", help="wide: one row per item with responses and judgements; long: one row per judgement answer.")] = "wide",
+    container: Annotated[str | None, typer.Option("--format", "-f", help="jsonl, json, csv, tsv, parquet or xlsx.")] = None,
+    include_drafts: Annotated[bool, typer.Option("--include-drafts", help="Also export draft judgements.")] = False,
+    xlsx_overflow: Annotated[str, typer.Option("--xlsx-overflow", help="Cells over Excel's 32,767 characters: 'error' or 'split' (rest in an overflow sheet).")] = "error",
+) -> None:
+    """Export a project's items, responses and judgements.
+
+    Examples:
+      assay export stem-rubric items.jsonl
+      assay export stem-rubric answers.parquet --form long
+    """
+    if form not in ("wide", "long"):
+        fail(f"--form must be wide or long, not {form!r}", 2)
+    if xlsx_overflow not in ("error", "split"):
+        fail(f"--xlsx-overflow must be error or split, not {xlsx_overflow!r}", 2)
+    form_: Literal["wide", "long"] = "wide" if form == "wide" else "long"
+    overflow: Literal["error", "split"] = "error" if xlsx_overflow == "error" else "split"
+    db = db_from(ctx)
+    with progress_bar(f"exporting {project}", "items") as update:
+        report = export_project(db, project, out, form=form_, container=container, include_drafts=include_drafts,
+                                xlsx_overflow=overflow, progress=update)
+    console.print(f"Wrote {report.rows} rows ({report.items} items, {report.form} form, {report.container}) to {out} "
+                  f"in {report.seconds:.1f}s")

@@ -1,0 +1,336 @@
+"""The database schema: the product's spine.
+
+Every table is here so the whole shape reads in one sitting. Conventions:
+- integer surrogate keys; external ids and content hashes are separate, indexed columns;
+- timestamps are timezone-aware UTC;
+- structured values (chat messages, metadata, answers) are JSON (JSONB on PostgreSQL);
+- `judgement_answers` is the long form of every submitted judgement (one row per item × annotator ×
+  question × response), kept in step with `judgements.answers` by the repository, so statistics read it
+  with one query and never parse JSON row by row.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints so Alembic migrations are deterministic on both SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JSONType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+# SQLite only autoincrements INTEGER PRIMARY KEY; BigInteger would become a plain column there.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Role(enum.StrEnum):
+    """What a person may do. Ordered from most to least privileged."""
+
+    admin = "admin"
+    manager = "manager"
+    reviewer = "reviewer"
+    annotator = "annotator"
+
+
+class OrgKind(enum.StrEnum):
+    lab = "lab"
+    vendor = "vendor"
+
+
+class JudgementStatus(enum.StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+
+
+class JudgementSource(enum.StrEnum):
+    human = "human"
+    imported = "imported"
+
+
+class AssignmentStatus(enum.StrEnum):
+    leased = "leased"
+    submitted = "submitted"
+    skipped = "skipped"
+    expired = "expired"
+
+
+class ReviewVerdict(enum.StrEnum):
+    accept = "accept"
+    reject = "reject"
+    correct = "correct"
+
+
+def _enum(e: type[enum.Enum], name: str) -> Enum:
+    # Stored as VARCHAR + CHECK, not a native PG enum: adding a value later is a plain migration.
+    return Enum(e, name=name, native_enum=False, create_constraint=True, length=16)
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[OrgKind] = mapped_column(_enum(OrgKind, "org_kind"), default=OrgKind.lab)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(320))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    # None until a password is set: imported annotators exist before they ever log in.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    locale: Mapped[str] = mapped_column(String(16), default="en")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Project(Base):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    current_spec_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SpecVersion(Base):
+    """Every saved version of a project's spec; judgements point at the one they were made under."""
+
+    __tablename__ = "spec_versions"
+    __table_args__ = (UniqueConstraint("project_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    spec: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    spec_hash: Mapped[str] = mapped_column(String(64))
+    guidelines_version: Mapped[int] = mapped_column(Integer)
+    casebook_version: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ImportRun(Base):
+    """One import of one file: the lineage a later export's manifest points back to."""
+
+    __tablename__ = "imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    container: Mapped[str] = mapped_column(String(16))
+    schema: Mapped[str] = mapped_column(String(32))
+    records: Mapped[int] = mapped_column(Integer, default=0)
+    items_added: Mapped[int] = mapped_column(Integer, default=0)
+    responses_added: Mapped[int] = mapped_column(Integer, default=0)
+    judgements_added: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Item(Base):
+    """A prompt to be annotated: plain text or chat messages, with what surrounds it."""
+
+    __tablename__ = "items"
+    __table_args__ = (
+        Index("ix_items_project_hash", "project_id", "content_hash"),
+        Index(
+            "uq_items_project_external_id",
+            "project_id",
+            "external_id",
+            unique=True,
+            sqlite_where=text("external_id IS NOT NULL"),
+            postgresql_where=text("external_id IS NOT NULL"),
+        ),
+        Index("ix_items_project_domain", "project_id", "domain"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    content_hash: Mapped[str] = mapped_column(String(32))
+    prompt: Mapped[str | None] = mapped_column(Text)
+    messages: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
+    system: Mapped[str | None] = mapped_column(Text)
+    reference: Mapped[str | None] = mapped_column(Text)
+    domain: Mapped[str | None] = mapped_column(String(100))
+    subdomain: Mapped[str | None] = mapped_column(String(100))
+    language: Mapped[str | None] = mapped_column(String(16))
+    meta: Mapped[dict[str, Any] | None] = mapped_column("metadata", JSONType)
+    is_gold: Mapped[bool] = mapped_column(Boolean, default=False)
+    gold: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Response(Base):
+    """A model's answer to an item."""
+
+    __tablename__ = "responses"
+    __table_args__ = (Index("ix_responses_item_hash", "item_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    model: Mapped[str | None] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(32))
+    meta: Mapped[dict[str, Any] | None] = mapped_column("metadata", JSONType)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Assignment(Base):
+    """An item given to one person, with a lease that expires if they abandon it."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        UniqueConstraint("item_id", "user_id"),
+        Index("ix_assignments_project_status", "project_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[AssignmentStatus] = mapped_column(
+        _enum(AssignmentStatus, "assignment_status"), default=AssignmentStatus.leased
+    )
+    kind: Mapped[str] = mapped_column(String(16), default="normal")
+    leased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    skip_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Judgement(Base):
+    """One person's answers on one item, under one spec and guideline version."""
+
+    __tablename__ = "judgements"
+    __table_args__ = (
+        UniqueConstraint("item_id", "user_id"),
+        Index("ix_judgements_project_status", "project_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"))
+    # {question: value} for item questions, {question: {response_id: value}} for per-response ones.
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    status: Mapped[JudgementStatus] = mapped_column(
+        _enum(JudgementStatus, "judgement_status"), default=JudgementStatus.draft
+    )
+    source: Mapped[JudgementSource] = mapped_column(
+        _enum(JudgementSource, "judgement_source"), default=JudgementSource.human
+    )
+    spec_version: Mapped[int] = mapped_column(Integer)
+    guidelines_version: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    time_spent_ms: Mapped[int | None] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
+
+
+class JudgementAnswer(Base):
+    """Long form of a judgement: one row per question (and response, for per-response questions)."""
+
+    __tablename__ = "judgement_answers"
+    __table_args__ = (
+        Index("ix_judgement_answers_project_question", "project_id", "question"),
+        Index("ix_judgement_answers_judgement", "judgement_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    judgement_id: Mapped[int] = mapped_column(ForeignKey("judgements.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    question: Mapped[str] = mapped_column(String(64))
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    value: Mapped[Any] = mapped_column(JSONType)
+    # The value as a number when it is one (ratings), so statistics can aggregate in SQL.
+    value_num: Mapped[float | None] = mapped_column(Float)
+
+
+class JudgementHistory(Base):
+    """Every change to a judgement: who, when, why, and the value before and after."""
+
+    __tablename__ = "judgement_history"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    judgement_id: Mapped[int] = mapped_column(
+        ForeignKey("judgements.id", ondelete="CASCADE"), index=True
+    )
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    action: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    old_status: Mapped[str | None] = mapped_column(String(16))
+    new_status: Mapped[str | None] = mapped_column(String(16))
+    old_value: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    new_value: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
+class Review(Base):
+    """A reviewer's verdict on a judgement."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    judgement_id: Mapped[int] = mapped_column(
+        ForeignKey("judgements.id", ondelete="CASCADE"), index=True
+    )
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    verdict: Mapped[ReviewVerdict] = mapped_column(_enum(ReviewVerdict, "review_verdict"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    corrected: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
