@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from assay.io import ImportFailed, import_file
 from assay.io.containers import open_writer
-from assay.store import Item, Judgement, JudgementAnswer, JudgementHistory, Response
+from assay.store import Item, Judgement, JudgementAnswer, JudgementHistory, Response, User
 
 from .helpers import counts, make_project, pair_records, write_jsonl
 
@@ -235,7 +235,9 @@ def test_import_judgements_long_format(db, tmp_path: Path) -> None:
     c = counts(db)
     assert (c["judgements"], c["answers"], c["history"]) == (3, 6, 3)
     with db.session() as s:
-        j = s.scalars(select(Judgement).join(Item).where(Item.external_id == "it-0").order_by(Judgement.user_id)).first()
+        j = s.scalars(
+            select(Judgement).join(Item).join(User).where(Item.external_id == "it-0", User.username == "ann1")
+        ).one()
         assert j is not None
         resp_ids = {r.position: str(r.id) for r in s.scalars(select(Response).where(Response.item_id == j.item_id))}
         assert j.answers == {"accuracy": {resp_ids[0]: 4, resp_ids[1]: 2}, "verdict": "good"}

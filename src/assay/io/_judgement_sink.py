@@ -110,11 +110,10 @@ class JudgementSink:
     def _resolve_items(self, refs: set[str]) -> dict[str, int]:
         found: dict[str, int] = {}
         for chunk in _chunks(sorted(refs), 900):
-            found.update(
-                self.session.execute(
-                    select(Item.external_id, Item.id).where(Item.project_id == self.project_id, Item.external_id.in_(chunk))
-                ).tuples()  # type: ignore[arg-type]
+            rows = self.session.execute(
+                select(Item.external_id, Item.id).where(Item.project_id == self.project_id, Item.external_id.in_(chunk))
             )
+            found.update({ext: i for ext, i in rows if ext is not None})
         rest = [r for r in refs if r not in found]
         for chunk in _chunks(sorted(rest), 900):
             for h, i in self.session.execute(
@@ -151,7 +150,7 @@ class JudgementSink:
     def _merge(self, good: list[tuple[PendingAnswer, int, str | None, Any]]) -> None:
         if not good:
             return
-        user_ids = {name: self._user_id(name) for name in {p.rec.annotator for p, *_ in good}}
+        user_ids = {name: self._user_id(name) for name in sorted({p.rec.annotator for p, *_ in good})}
         pairs = {(item_id, user_ids[p.rec.annotator]) for p, item_id, *_ in good}
         existing: dict[tuple[int, int], Judgement] = {}
         for chunk in _chunks(sorted(pairs), 400):

@@ -49,12 +49,17 @@ def get_schema(name: str, mapping: Mapping[str, str] | None = None) -> RecordSch
 
 
 def detect_schema(records: Sequence[Mapping[str, Any]]) -> RecordSchema:
-    """The first schema that fits every sampled record."""
+    """The schema that fits most of the sampled records (the earliest on a tie).
+
+    Most, not all: a bad record among the first ones should be reported as a bad record of the
+    file's schema, with its field, rather than make the whole file unrecognisable.
+    """
     if not records:
         raise SchemaError("no records to detect the schema from")
-    for schema in _DETECTABLE:
-        if all(schema.matches(r) for r in records):
-            return schema
+    scores = [(sum(schema.matches(r) for r in records), -i, schema) for i, schema in enumerate(_DETECTABLE)]
+    best, _, schema = max(scores, key=lambda t: (t[0], t[1]))
+    if best * 2 > len(records):
+        return schema
     keys = sorted({k for r in records[:3] for k in r})
     raise SchemaError(
         f"could not recognise the record shape (fields: {', '.join(keys)}); "
