@@ -24,6 +24,7 @@ from assay.store import Database, open_database
 console = Console()
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
+SHOW_ISSUES = 20
 
 
 def db_from(ctx: typer.Context) -> Database:
@@ -41,6 +42,7 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 def friendly_errors(fn: F) -> F:
     """Turn the errors users cause (bad files, unknown names) into one clear line and a non-zero exit."""
+    from assay.io import ImportFailed
     from assay.io.containers import ContainerError
     from assay.io.schemas import MappingError, SchemaError
     from assay.spec import SpecError
@@ -53,6 +55,13 @@ def friendly_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except SpecError as e:
             fail(str(e), 2)
+        except ImportFailed as e:
+            for line in e.report.issue_lines(SHOW_ISSUES):
+                err.print(line, highlight=False, soft_wrap=True)
+            if e.report.rejected > SHOW_ISSUES:
+                err.print(f"... and {e.report.rejected - SHOW_ISSUES} more", highlight=False)
+            fail(f"{e.report.rejected} of {e.report.records} records are invalid; nothing was imported "
+                 "(fix them, or use --skip-invalid to import the rest)")
         except (ContainerError, SchemaError, MappingError, FileNotFoundError) as e:
             fail(str(e), 2)
         except (ProjectNotFound, ProjectExists, UserExists, ValueError) as e:

@@ -8,11 +8,10 @@ from typing import Annotated, Any, Literal
 import typer
 import yaml
 
-from assay.cli._common import console, db_from, err, fail, friendly_errors, progress_bar
-from assay.io import ImportFailed, export_project, import_file
+from assay.cli._common import console, db_from, fail, friendly_errors, progress_bar
+from assay.io import export_project, import_file
 from assay.io.schemas import MAPPING_TARGETS, SCHEMAS
 
-SHOW_ISSUES = 20
 _schemas_help = "; ".join(f"{k}: {v}" for k, v in SCHEMAS.items())
 
 
@@ -57,20 +56,11 @@ def import_(
     """
     mapping = _parse_map(map_ or [], mapping_file)
     db = db_from(ctx)
-    try:
-        with progress_bar(f"importing {file.name}", "bytes") as update:
-            report = import_file(
-                db, project, file, container=container, schema=schema, mapping=mapping or None,
-                skip_invalid=skip_invalid, rejects_path=rejects, dry_run=dry_run, sheet=sheet, progress=update,
-            )
-    except ImportFailed as e:
-        r = e.report
-        for line in r.issue_lines(SHOW_ISSUES):
-            err.print(line, highlight=False, soft_wrap=True)
-        if r.rejected > SHOW_ISSUES:
-            err.print(f"... and {r.rejected - SHOW_ISSUES} more", highlight=False)
-        fail(f"{r.rejected} of {r.records} records are invalid; nothing was imported "
-             "(fix them, or use --skip-invalid to import the rest)")
+    with progress_bar(f"importing {file.name}", "bytes") as update:
+        report = import_file(
+            db, project, file, container=container, schema=schema, mapping=mapping or None,
+            skip_invalid=skip_invalid, rejects_path=rejects, dry_run=dry_run, sheet=sheet, progress=update,
+        )
     what = "would import" if report.dry_run else "imported"
     console.print(f"{file}: {report.records} records ({report.container}, schema {report.schema}) in {report.seconds:.1f}s")
     if report.schema == "judgements":

@@ -27,9 +27,9 @@ def demo(
     db = open_database(url)
     with console.status("building the demo workspace") as status:
         summary = build_demo(db, directory, progress=lambda slug: status.update(f"importing {slug}"))
-    table = Table("project", "items", "responses", title="Demo projects")
-    for slug, (items, responses) in summary.counts.items():
-        table.add_row(slug, str(items), str(responses))
+    table = Table("project", "items", "responses", "judgements", title="Demo projects")
+    for slug, (items, responses, judgements) in summary.counts.items():
+        table.add_row(slug, str(items), str(responses), str(judgements))
     console.print(table)
     users = Table("username", "role", "organisation", title=f"Demo users (password: {DEMO_PASSWORD})")
     for u in DEMO_USERS:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assay.demo.content import demo_records
-
+from assay.demo.judgements import DEMO_JUDGEMENTS
 from assay.io import import_file
 from assay.io.containers import open_writer
 from assay.spec import TEMPLATES, load_spec, template_path
@@ -46,7 +46,7 @@ class DemoSummary:
     database: str
     users_added: list[str] = field(default_factory=list)
     projects_added: list[str] = field(default_factory=list)
-    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    counts: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
 
 def build_demo(
@@ -75,12 +75,18 @@ def build_demo(
         if progress:
             progress(slug)
         # The data files stay in the demo folder: real examples of the import format.
+        records = demo_records(name)  # type: ignore[arg-type]
         path = data_dir / f"{name}.jsonl"
         with open_writer(path, "jsonl") as writer:
-            writer.write_many(demo_records(name))  # type: ignore[arg-type]
+            writer.write_many(records)
         import_file(db, slug, path)
+        if name in DEMO_JUDGEMENTS:
+            history = data_dir / f"{name}-judgements.jsonl"
+            with open_writer(history, "jsonl") as writer:
+                writer.write_many(DEMO_JUDGEMENTS[name](records))
+            import_file(db, slug, history)
     with db.session() as session:
         for p in list_projects(session):
             s = summarize(session, p)
-            summary.counts[p.slug] = (s.items, s.responses)
+            summary.counts[p.slug] = (s.items, s.responses, s.judgements_submitted)
     return summary

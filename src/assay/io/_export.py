@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import string
 import time
+from datetime import UTC, datetime
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,8 +175,11 @@ def _per_response(spec: ProjectSpec, key: str) -> bool:
         return False
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    # SQLite hands back naive datetimes; every time Assay stores is UTC.
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
 def _wide_row(item: Item, rs: list[Response], js: list[tuple[Judgement, str]], spec: ProjectSpec) -> dict[str, Any]:
