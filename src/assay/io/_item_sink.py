@@ -12,17 +12,17 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, Table, func, insert, select, text
 
 from assay.io.schemas import ItemRecord, RecordError
 from assay.spec import ProjectSpec
 from assay.store._models import Item, Response
 
-ITEMS = Item.__table__
-RESPONSES = Response.__table__
+ITEMS = cast(Table, Item.__table__)
+RESPONSES = cast(Table, Response.__table__)
 
 
 def _digest(value: Any) -> str:
@@ -152,14 +152,14 @@ class ItemSink:
             rows = self.conn.execute(
                 select(Item.external_id, Item.id).where(Item.project_id == self.project_id, Item.external_id.in_(chunk))
             )
-            known.update({("x", e): i for e, i in rows if e is not None})
+            known.update({("x", str(e)): i for e, i in rows})
         for chunk in _chunks(sorted(hashes), 900):
             rows = self.conn.execute(
                 select(Item.content_hash, func.min(Item.id))
                 .where(Item.project_id == self.project_id, Item.content_hash.in_(chunk))
                 .group_by(Item.content_hash)
             )
-            known.update({("h", h): i for h, i in rows})
+            known.update({("h", str(h)): int(i) for h, i in rows})
         return known
 
     def _item_row(self, item_id: int, p: Pending) -> dict[str, Any]:

@@ -163,8 +163,8 @@ class JudgementSink:
         now = datetime.now(UTC)
         for p, item_id, rid, value in good:
             key = (item_id, user_ids[p.rec.annotator])
-            j = existing.get(key)
-            if j is None:
+            found = existing.get(key)
+            if found is None:
                 submitted = datetime.fromisoformat(p.rec.submitted_at) if p.rec.submitted_at else now
                 j = Judgement(
                     project_id=self.project_id,
@@ -184,6 +184,8 @@ class JudgementSink:
                 self.session.add(j)
                 existing[key] = j
                 self.judgements_added += 1
+            else:
+                j = found
             answers = _copy(j.answers)
             if rid is None:
                 answers[p.rec.question] = value
