@@ -113,7 +113,7 @@ slug: bench
 name: Import benchmark
 layout: {fields: [prompt], responses: 2}
 questions:
-  - {key: pref, kind: compare, title: Which is better?}
+  - {key: pref, kind: compare, title: "Which is better?"}
 """
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -83,12 +84,25 @@ class _Rollback(Exception):
     pass
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
+class FileDigest:
+    """SHA-256 of the file for lineage, computed on a thread while the import reads the file:
+    hashlib releases the GIL on large blocks, so it costs the import nothing."""
+
+    def __init__(self, path: Path) -> None:
+        self._hex = ""
+        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+        self._hex = h.hexdigest()
+
+    def result(self) -> str:
+        self._thread.join()
+        return self._hex
 
 
 class _Rejects:
@@ -136,7 +150,7 @@ def import_file(
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     started = time.perf_counter()
-    sha = file_sha256(path)
+    digest = FileDigest(path)
     with open_source(path, container, sheet=sheet) as source:
         head, rest = _peek(source)
         chosen = _choose_schema(schema, mapping, [r.data for r in head if r.data is not None])
@@ -153,7 +167,7 @@ def import_file(
                 run = ImportRun(
                     project_id=proj.id,
                     source=str(path.resolve()),
-                    sha256=sha,
+                    sha256="",
                     container=source.container,
                     schema=chosen.name,
                     created_by=created_by,
@@ -171,6 +185,7 @@ def import_file(
                     raise _Rollback
                 if dry_run:
                     raise _Rollback
+                run.sha256 = digest.result()
                 run.records = report.records
                 run.items_added = report.items_added
                 run.responses_added = report.responses_added

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from assay.io.schemas._common import as_list, as_text, fill_standard
+from assay.io.schemas._common import as_list, as_text, fill_standard, not_metadata
 from assay.io.schemas._records import ItemRecord, RecordError, ResponseRecord
+
+_SKIP = not_metadata(("instruction", "input", "output", "history", "model"))
 
 
 class Alpaca:
@@ -36,4 +38,4 @@ class Alpaca:
         output = as_text(record.get("output"), "output")
         if output is not None:
             item.responses = [ResponseRecord(content=output, model=as_text(record.get("model"), "model"))]
-        return fill_standard(item, record, ("instruction", "input", "output", "history", "model"))
+        return fill_standard(item, record, _SKIP)

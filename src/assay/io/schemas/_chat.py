@@ -8,7 +8,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from assay.io.schemas._common import as_list, as_text, fill_standard, message_text, split_prompt, type_name
+from assay.io.schemas._common import (
+    as_list,
+    as_text,
+    fill_standard,
+    message_text,
+    not_metadata,
+    split_prompt,
+    type_name,
+)
 from assay.io.schemas._records import ItemRecord, RecordError, ResponseRecord
 
 OPENAI_ROLES = {"system", "developer", "user", "assistant", "tool", "function"}
@@ -23,6 +31,10 @@ SHAREGPT_ROLES = {
     "observation": "tool",
     "tool": "tool",
 }
+
+
+_OPENAI_SKIP = not_metadata(("messages", "model"))
+_SHAREGPT_SKIP = not_metadata(("conversations", "model", "system", "tools"))
 
 
 def _openai_message(raw: Any, field: str) -> dict[str, Any]:
@@ -66,7 +78,7 @@ class OpenAIChat:
         item = ItemRecord()
         item.responses = _split_response(messages, model)
         split_prompt(messages, item)
-        return fill_standard(item, record, ("messages", "model"))
+        return fill_standard(item, record, _OPENAI_SKIP)
 
 
 class ShareGPT:
@@ -100,7 +112,7 @@ class ShareGPT:
         item = ItemRecord()
         item.responses = _split_response(messages, as_text(record.get("model"), "model"))
         split_prompt(messages, item)
-        return fill_standard(item, record, ("conversations", "model", "system", "tools"))
+        return fill_standard(item, record, _SHAREGPT_SKIP)
 
 
 def as_list_or_none(value: Any) -> list[Any] | None:

@@ -33,7 +33,10 @@ EXPORT_ONLY_KEYS = {"judgements", "content_hash", "assay_item_id", "created_at"}
 
 
 def missing(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    if value is None:
+        return True
+    # isspace() instead of strip(): no copy of long response texts on the hot path.
+    return type(value) is str and (not value or value.isspace())
 
 
 def get_path(record: Mapping[str, Any], path: str) -> Any:
@@ -52,6 +55,8 @@ def get_path(record: Mapping[str, Any], path: str) -> Any:
 
 
 def as_text(value: Any, field: str, *, required: bool = False) -> str | None:
+    if type(value) is str and value and not value.isspace():
+        return value
     if missing(value):
         if required:
             raise RecordError(field, "is required and missing or empty")
@@ -106,8 +111,14 @@ def external_id(record: Mapping[str, Any]) -> str | None:
     return None
 
 
-def fill_standard(item: ItemRecord, record: Mapping[str, Any], consumed: Iterable[str]) -> ItemRecord:
-    """Set the fields every schema shares and keep what is left over as metadata, so nothing is lost."""
+def not_metadata(consumed: Iterable[str]) -> frozenset[str]:
+    """The keys a schema reads itself; everything else in a record is kept as metadata."""
+    return frozenset(STANDARD_KEYS | EXPORT_ONLY_KEYS | set(consumed))
+
+
+def fill_standard(item: ItemRecord, record: Mapping[str, Any], skip: frozenset[str]) -> ItemRecord:
+    """Set the fields every schema shares and keep what is left over as metadata, so nothing is lost.
+    `skip` comes from `not_metadata`, computed once per schema."""
     item.external_id = external_id(record)
     if item.system is None:
         item.system = as_text(record.get("system"), "system")
@@ -117,7 +128,6 @@ def fill_standard(item: ItemRecord, record: Mapping[str, Any], consumed: Iterabl
     item.language = as_text(record.get("language"), "language")
     item.gold = as_dict(record.get("gold"), "gold")
     meta = as_dict(record.get("metadata"), "metadata")
-    skip = STANDARD_KEYS | EXPORT_ONLY_KEYS | set(consumed)
     extra = {k: v for k, v in record.items() if k not in skip and not missing(v)}
     if extra:
         meta = {**(meta or {}), **extra}

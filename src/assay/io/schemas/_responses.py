@@ -12,12 +12,14 @@ from assay.io.schemas._common import (
     as_text,
     fill_standard,
     missing,
+    not_metadata,
     split_prompt,
     type_name,
 )
 from assay.io.schemas._records import ItemRecord, RecordError, ResponseRecord
 
 RESPONSE_KEYS = ("responses", "response", "response_a", "response_b", "completion", "output")
+_SKIP = not_metadata(("prompt", "messages", *RESPONSE_KEYS, "model", "model_a", "model_b"))
 
 
 def _response(raw: Any, field: str) -> ResponseRecord:
@@ -57,8 +59,7 @@ class PromptResponses:
         else:
             item.prompt = as_text(record.get("prompt"), "prompt", required=True)
         item.responses = self._responses(record)
-        consumed = ("prompt", "messages", *RESPONSE_KEYS, "model", "model_a", "model_b")
-        return fill_standard(item, record, consumed)
+        return fill_standard(item, record, _SKIP)
 
     def _responses(self, record: Mapping[str, Any]) -> list[ResponseRecord]:
         many = as_list(record.get("responses"), "responses")

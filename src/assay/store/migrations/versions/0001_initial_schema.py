@@ -166,7 +166,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_items")),
     )
     with op.batch_alter_table("items", schema=None) as batch_op:
-        batch_op.create_index("ix_items_project_domain", ["project_id", "domain"], unique=False)
         batch_op.create_index("ix_items_project_hash", ["project_id", "content_hash"], unique=False)
         batch_op.create_index(
             "uq_items_project_external_id",
@@ -245,7 +244,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("responses", schema=None) as batch_op:
         batch_op.create_index("ix_responses_item_hash", ["item_id", "content_hash"], unique=False)
-        batch_op.create_index(batch_op.f("ix_responses_project_id"), ["project_id"], unique=False)
 
     op.create_table(
         "judgements",
@@ -449,7 +447,6 @@ def downgrade() -> None:
 
     op.drop_table("judgements")
     with op.batch_alter_table("responses", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_responses_project_id"))
         batch_op.drop_index("ix_responses_item_hash")
 
     op.drop_table("responses")
@@ -465,7 +462,6 @@ def downgrade() -> None:
             postgresql_where=sa.text("external_id IS NOT NULL"),
         )
         batch_op.drop_index("ix_items_project_hash")
-        batch_op.drop_index("ix_items_project_domain")
 
     op.drop_table("items")
     op.drop_table("spec_versions")
