@@ -58,7 +58,7 @@ def detect_schema(records: Sequence[Mapping[str, Any]]) -> RecordSchema:
         raise SchemaError("no records to detect the schema from")
     scores = [(sum(schema.matches(r) for r in records), -i, schema) for i, schema in enumerate(_DETECTABLE)]
     best, _, schema = max(scores, key=lambda t: (t[0], t[1]))
-    if best * 2 > len(records):
+    if best and best * 2 >= len(records):
         return schema
     keys = sorted({k for r in records[:3] for k in r})
     raise SchemaError(
