@@ -169,11 +169,22 @@ def case_pandas(path: str, db_url: str) -> int:
 CASES = {"assay": case_assay, "bare": case_bare, "pandas": case_pandas}
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident set. Not ru_maxrss: Linux carries that over from the parent
+    across fork and exec, so every child would report at least the parent's peak. VmHWM belongs to
+    the address space, which exec replaces."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: best effort
+
+
 def child(case: str, path: str, db_url: str) -> None:
     start = time.perf_counter()
     n = CASES[case](path, db_url)
     seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(json.dumps({"records": n, "seconds": seconds, "peak_rss_mb": peak_mb}))
 
 

@@ -104,7 +104,9 @@ def _is(t: pa.DataType, name: str) -> bool:
 class ParquetSource(RecordSource):
     def __init__(self, path: Path) -> None:
         try:
-            self._file = pq.ParquetFile(path)
+            # pre_buffer (the default) makes iter_batches read row groups ahead and keep them:
+            # measured 1.1 GB peak on a 1 GB file; without it and with a 1 MiB read buffer, ~240 MB.
+            self._file = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
         except (pa.ArrowException, OSError) as e:
             raise ContainerError(path, f"not a readable Parquet file: {e}") from e
         try:
