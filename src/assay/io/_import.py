@@ -126,7 +126,7 @@ class _Rejects:
         if keep and self.report.rejected:
             self.writer.close()
         else:
-            self.writer.__exit__(_Rollback, _Rollback(), None)
+            self.writer.abort()
 
 
 def import_file(

@@ -71,11 +71,15 @@ class IdAllocator:
         if n == 0:
             return []
         if self.conn.dialect.name == "postgresql":
-            rows = self.conn.execute(
-                text(f"SELECT nextval(pg_get_serial_sequence('{self.table}', 'id')) FROM generate_series(1, :n)"),
+            # One row holding an array: fetching n one-column rows costs more than the sequence itself.
+            ids = self.conn.execute(
+                text(
+                    f"SELECT array_agg(nextval(pg_get_serial_sequence('{self.table}', 'id'))) "
+                    "FROM generate_series(1, :n)"
+                ),
                 {"n": n},
-            )
-            return [r[0] for r in rows]
+            ).scalar_one()
+            return sorted(ids)
         ids = list(range(self.next_id, self.next_id + n))
         self.next_id += n
         return ids
@@ -102,6 +106,7 @@ class ItemSink:
         # Files repeat a handful of domain spellings; canonicalise each once.
         self._domains: dict[str, tuple[str, str | None]] = {}
         self.items_added = 0
+        self._analyze_at = 5_000
         self.items_existing = 0
         self.responses_added = 0
         self.responses_existing = 0
@@ -164,6 +169,17 @@ class ItemSink:
         self.items_out.insert(new_rows)
         self.items_added += len(new_rows)
         self._write_responses(resolved, existed)
+        self._refresh_statistics()
+
+    def _refresh_statistics(self) -> None:
+        """PostgreSQL plans the per-batch lookups from table statistics, which cannot see rows this
+        (still open) transaction wrote, so it would scan a table it believes empty: quadratic. ANALYZE
+        inside the transaction does count our own rows; at doubling sizes it costs little."""
+        if self.conn.dialect.name != "postgresql" or self.items_added < self._analyze_at:
+            return
+        self.conn.exec_driver_sql("ANALYZE items")
+        self.conn.exec_driver_sql("ANALYZE responses")
+        self._analyze_at *= 2
 
     @staticmethod
     def _key(p: Pending) -> tuple[str, str]:
