@@ -19,6 +19,7 @@ from typing import Any
 
 from assay.io._item_sink import ItemSink
 from assay.io._judgement_sink import JudgementSink
+from assay.io._parse_worker import PARALLEL_MIN_BYTES, ParseWorker
 from assay.io.containers import RecordSource, SourceRecord, open_source, open_writer
 from assay.io.schemas import RecordError, RecordSchema, detect_schema, get_schema
 from assay.store import Database, ImportRun
@@ -143,17 +144,27 @@ def import_file(
     sheet: str | None = None,
     progress: ProgressFn | None = None,
     created_by: int | None = None,
+    parallel: bool | None = None,
 ) -> ImportReport:
     """Import `path` into `project`. Raises ImportFailed (having imported nothing) on bad records
-    unless `skip_invalid`; then the rejects go to `rejects_path` (default: `<file>.rejects.jsonl`)."""
+    unless `skip_invalid`; then the rejects go to `rejects_path` (default: `<file>.rejects.jsonl`).
+    `parallel`: parse items in a second process (default: for files of 32 MB and more)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     started = time.perf_counter()
     digest = FileDigest(path)
+    with db.session() as session:
+        spec = load_project_spec(session, get_project(session, project))
     with open_source(path, container, sheet=sheet) as source:
         head, rest = _peek(source)
         chosen = _choose_schema(schema, mapping, [r.data for r in head if r.data is not None])
+        if parallel is None:
+            parallel = path.stat().st_size >= PARALLEL_MIN_BYTES
+        worker = None
+        if parallel and chosen.produces == "items":
+            worker = ParseWorker(path, container=container, sheet=sheet, schema_name=chosen.name,
+                                 mapping=mapping, spec=spec, batch_size=BATCH)
         report = ImportReport(str(path), source.container, chosen.name, source.location, dry_run=dry_run)
         if skip_invalid:
             rejects = Path(rejects_path) if rejects_path else path.with_name(path.name + ".rejects.jsonl")
@@ -163,7 +174,6 @@ def import_file(
         try:
             with db.write_session() as session:
                 proj = get_project(session, project)
-                spec = load_project_spec(session, proj)
                 run = ImportRun(
                     project_id=proj.id,
                     source=str(path.resolve()),
@@ -179,7 +189,10 @@ def import_file(
                     sink = JudgementSink(session, proj.id, spec, proj.current_spec_version, run.id, path.name)
                 else:
                     sink = ItemSink(session.connection(), proj.id, spec, run.id)
-                _pump(source, itertools.chain(head, rest), chosen, sink, sink_errors, report, progress)
+                if worker is not None and isinstance(sink, ItemSink):
+                    _pump_from_worker(worker, sink, sink_errors, report, progress)
+                else:
+                    _pump(source, itertools.chain(head, rest), chosen, sink, sink_errors, report, progress)
                 _collect(sink, report)
                 if report.rejected and not skip_invalid:
                     raise _Rollback
@@ -201,6 +214,9 @@ def import_file(
         except BaseException:
             sink_errors.finish(keep=False)
             raise
+        finally:
+            if worker is not None:
+                worker.close()
     sink_errors.finish(keep=True)
     report.rejects_path = str(rejects) if rejects and report.rejected else None
     report.committed = True
@@ -255,6 +271,18 @@ def _pump(
     _flush(sink, rejects)
     if progress:
         progress(source.total or source.progress, source.total)
+
+
+def _pump_from_worker(
+    worker: ParseWorker, sink: ItemSink, rejects: _Rejects, report: ImportReport, progress: ProgressFn | None
+) -> None:
+    for batch in worker:
+        report.records += batch.records
+        for number, raw, fld, message in batch.errors:
+            rejects.add(number, raw, fld, message)
+        sink.write(batch.items)
+        if progress:
+            progress(batch.progress, batch.total)
 
 
 def _flush(sink: ItemSink | JudgementSink, rejects: _Rejects) -> None:

@@ -211,7 +211,9 @@ class Response(Base):
     """A model's answer to an item."""
 
     __tablename__ = "responses"
-    __table_args__ = (Index("ix_responses_item_hash", "item_id", "content_hash"),)
+    # By item only: dedupe reads all of an item's responses and compares hashes in Python; the
+    # narrower, append-ordered index is much cheaper to maintain on import.
+    __table_args__ = (Index("ix_responses_item", "item_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))

@@ -44,12 +44,13 @@ class _Memo:
 class BulkInserter:
     """Inserts rows (tuples in `columns` order) into one table, converting values once per column."""
 
-    def __init__(self, conn: Connection, table: Table, columns: Sequence[str]) -> None:
+    def __init__(self, conn: Connection, table: Table, columns: Sequence[str], *, json_encoded: bool = False) -> None:
+        """`json_encoded`: JSON columns arrive already encoded as text (the caller did it elsewhere)."""
         self.conn = conn
         self.table = table
         self.columns = list(columns)
         self.sqlite = conn.dialect.name == "sqlite"
-        self._json_cols = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
+        self._json_cols = [] if json_encoded else [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
         self._dt_cols = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, DateTime)]
         self._bool_cols = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, Boolean)]
         self._dt = _Memo()

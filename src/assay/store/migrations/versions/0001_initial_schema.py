@@ -243,7 +243,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_responses")),
     )
     with op.batch_alter_table("responses", schema=None) as batch_op:
-        batch_op.create_index("ix_responses_item_hash", ["item_id", "content_hash"], unique=False)
+        batch_op.create_index("ix_responses_item", ["item_id"], unique=False)
 
     op.create_table(
         "judgements",
@@ -447,7 +447,7 @@ def downgrade() -> None:
 
     op.drop_table("judgements")
     with op.batch_alter_table("responses", schema=None) as batch_op:
-        batch_op.drop_index("ix_responses_item_hash")
+        batch_op.drop_index("ix_responses_item")
 
     op.drop_table("responses")
     with op.batch_alter_table("assignments", schema=None) as batch_op:
