@@ -12,7 +12,7 @@ from assay.cli._common import console, db_from, fail, friendly_errors, progress_
 from assay.io import export_project, import_file
 from assay.io.schemas import MAPPING_TARGETS, SCHEMAS
 
-_schemas_help = "; ".join(f"{k}: {v}" for k, v in SCHEMAS.items())
+_SCHEMA_LINES = "\n".join(f"      {name:<12} {text}" for name, text in SCHEMAS.items()).lstrip()
 
 
 def _parse_map(pairs: list[str], mapping_file: Path | None) -> dict[str, str]:
@@ -35,7 +35,7 @@ def import_(
     ctx: typer.Context,
     project: Annotated[str, typer.Argument(help="Project slug.")],
     file: Annotated[Path, typer.Argument(help="JSONL, JSON, CSV, TSV, Parquet or XLSX file.", dir_okay=False)],
-    schema: Annotated[str | None, typer.Option("--schema", "-s", help=f"Record schema (detected if omitted). {_schemas_help}")] = None,
+    schema: Annotated[str | None, typer.Option("--schema", "-s", help=f"Record schema: {', '.join(SCHEMAS)} (detected if omitted).")] = None,
     container: Annotated[str | None, typer.Option("--format", "-f", help="Container: jsonl, json, csv, tsv, parquet, xlsx (from the extension if omitted).")] = None,
     map_: Annotated[list[str] | None, typer.Option("--map", "-m", help=f"TARGET=SOURCE field mapping (dotted paths for nested fields); targets: {', '.join(MAPPING_TARGETS)}, metadata.KEY.")] = None,
     mapping_file: Annotated[Path | None, typer.Option("--mapping-file", help="YAML file of TARGET: SOURCE pairs.", exists=True, dir_okay=False)] = None,
@@ -49,7 +49,14 @@ def import_(
     All or nothing: a file with any bad record imports nothing and every bad record is reported with
     its line (or row) and field. Importing the same file again adds nothing.
 
+    Record schemas (detected from the first records unless --schema is given):
+
+    \b
+      {schemas}
+
     Examples:
+
+    \b
       assay import stem-rubric prompts.jsonl
       assay import stem-rubric export.csv --map prompt=question --map response=answer --map model=meta.model
       assay import stem-rubric history.csv --schema judgements --skip-invalid
@@ -75,6 +82,9 @@ def import_(
             console.print(f"    {line}", highlight=False)
 
 
+import_.__doc__ = (import_.__doc__ or "").replace("{schemas}", _SCHEMA_LINES)
+
+
 @friendly_errors
 def export(
     ctx: typer.Context,
@@ -88,6 +98,8 @@ def export(
     """Export a project's items, responses and judgements.
 
     Examples:
+
+    \b
       assay export stem-rubric items.jsonl
       assay export stem-rubric answers.parquet --form long
     """
