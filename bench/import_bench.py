@@ -262,6 +262,12 @@ def main() -> None:
                 print(f"{name:<34} ERROR {r['error']}", flush=True)
             else:
                 print(f"{name:<34} {r['records_per_s']:>10,.0f} rec/s  {r['seconds']:>7.1f}s  peak RSS {r['peak_rss_mb']:>6,.0f} MB", flush=True)
+        # The baseline again at the end: this VM's disk varies run to run, and the ratio should not
+        # flatter Assay because the first baseline happened to hit a slow patch. The faster one counts.
+        r = run_case("bare-sqlite3 (again)", "bare", jsonl, sqlite_url("bare-again"))
+        results.append(r)
+        if "error" not in r:
+            print(f"{r['name']:<34} {r['records_per_s']:>10,.0f} rec/s  {r['seconds']:>7.1f}s  peak RSS {r['peak_rss_mb']:>6,.0f} MB", flush=True)
         if schema:
             from sqlalchemy import create_engine, text
 
@@ -272,9 +278,9 @@ def main() -> None:
                 c.execute(text(f"DROP SCHEMA {schema} CASCADE"))
             eng.dispose()
 
-    by = {r["name"]: r for r in results if "error" not in r}
-    bare = by.get("bare-sqlite3")
-    print("\nratios (throughput vs bare sqlite3 executemany; target >= 0.50; peak RSS target < 500 MB)")
+    bares = [r for r in results if r["name"].startswith("bare-sqlite3") and "error" not in r]
+    bare = max(bares, key=lambda r: r["records_per_s"]) if bares else None
+    print("\nratios (throughput vs the faster bare sqlite3 run; target >= 0.50; peak RSS target < 500 MB)")
     for r in results:
         if "error" in r or bare is None:
             continue
