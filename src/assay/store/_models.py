@@ -28,8 +28,10 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -50,6 +52,27 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC in Python, on both backends.
+
+    SQLite has no time zones and hands back naive values; PostgreSQL hands back aware ones. Every time
+    Assay stores is UTC, so naive values read back are marked UTC and aware ones are converted on the
+    way in."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -104,7 +127,7 @@ class Organization(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[OrgKind] = mapped_column(_enum(OrgKind, "org_kind"), default=OrgKind.lab)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class User(Base):
@@ -120,7 +143,7 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(16), default="en")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Project(Base):
@@ -132,7 +155,23 @@ class Project(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     current_spec_version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ProjectMember(Base):
+    """A person working on a project, with the skills that routing matches against."""
+
+    __tablename__ = "project_members"
+    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Empty means "any": routing only narrows for people who declared skills.
+    domains: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class SpecVersion(Base):
@@ -149,7 +188,7 @@ class SpecVersion(Base):
     guidelines_version: Mapped[int] = mapped_column(Integer)
     casebook_version: Mapped[int] = mapped_column(Integer)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ImportRun(Base):
@@ -169,7 +208,7 @@ class ImportRun(Base):
     judgements_added: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Item(Base):
@@ -178,6 +217,7 @@ class Item(Base):
     __tablename__ = "items"
     __table_args__ = (
         Index("ix_items_project_hash", "project_id", "content_hash"),
+        Index("ix_items_queue", "project_id", "is_open", "priority", "id"),
         Index(
             "uq_items_project_external_id",
             "project_id",
@@ -203,8 +243,15 @@ class Item(Base):
     is_gold: Mapped[bool] = mapped_column(Boolean, default=False)
     gold: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     priority: Mapped[int] = mapped_column(Integer, default=0)
+    # Calibration items are answered by every member, outside the overlap.
+    calibration_round: Mapped[int | None] = mapped_column(Integer)
+    # Distribution bookkeeping: submitted judgements plus live leases, and whether that is below the
+    # project's overlap. Kept by assay.work.distribution under the item's row lock, so "next task" is
+    # an index range scan over open items instead of counting assignments of every item.
+    taken: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Response(Base):
@@ -226,7 +273,7 @@ class Response(Base):
     content_hash: Mapped[str] = mapped_column(String(32))
     meta: Mapped[dict[str, Any] | None] = mapped_column("metadata", JSONType)
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Assignment(Base):
@@ -235,7 +282,7 @@ class Assignment(Base):
     __tablename__ = "assignments"
     __table_args__ = (
         UniqueConstraint("item_id", "user_id"),
-        Index("ix_assignments_project_status", "project_id", "status"),
+        Index("ix_assignments_project_status_expiry", "project_id", "status", "expires_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -246,8 +293,8 @@ class Assignment(Base):
         _enum(AssignmentStatus, "assignment_status"), default=AssignmentStatus.leased
     )
     kind: Mapped[str] = mapped_column(String(16), default="normal")
-    leased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    leased_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     skip_reason: Mapped[str | None] = mapped_column(Text)
 
 
@@ -275,10 +322,10 @@ class Judgement(Base):
     )
     spec_version: Mapped[int] = mapped_column(Integer)
     guidelines_version: Mapped[int] = mapped_column(Integer)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     time_spent_ms: Mapped[int | None] = mapped_column(BigInteger)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
 
 
@@ -313,7 +360,7 @@ class JudgementHistory(Base):
         ForeignKey("judgements.id", ondelete="CASCADE"), index=True
     )
     changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     action: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str | None] = mapped_column(Text)
     old_status: Mapped[str | None] = mapped_column(String(16))
@@ -335,4 +382,4 @@ class Review(Base):
     verdict: Mapped[ReviewVerdict] = mapped_column(_enum(ReviewVerdict, "review_verdict"))
     comment: Mapped[str | None] = mapped_column(Text)
     corrected: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

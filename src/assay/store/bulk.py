@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Boolean, Connection, DateTime, Table
+from sqlalchemy import JSON, Boolean, Connection, DateTime, Table, TypeDecorator
 
 # SQLAlchemy's storage format for DateTime on SQLite (see sqlalchemy.dialects.sqlite.DATETIME).
 _SQLITE_DT = "%Y-%m-%d %H:%M:%S.%f"
@@ -41,6 +41,11 @@ class _Memo:
         return self.value
 
 
+def _impl(t: Any) -> Any:
+    """The underlying type of a TypeDecorator column (UTCDateTime is a DateTime underneath)."""
+    return t.impl if isinstance(t, TypeDecorator) else t
+
+
 class BulkInserter:
     """Inserts rows (tuples in `columns` order) into one table, converting values once per column."""
 
@@ -51,7 +56,7 @@ class BulkInserter:
         self.columns = list(columns)
         self.sqlite = conn.dialect.name == "sqlite"
         self._json_cols = [] if json_encoded else [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
-        self._dt_cols = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, DateTime)]
+        self._dt_cols = [i for i, c in enumerate(columns) if isinstance(_impl(table.c[c].type), DateTime)]
         self._bool_cols = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, Boolean)]
         self._dt = _Memo()
         names = ", ".join(f'"{c}"' for c in columns)
