@@ -34,7 +34,8 @@ def _project(dbfile: Path, tmp_path: Path, template: str = "stem-rubric") -> str
 
 def test_help_on_every_command_has_an_example() -> None:
     commands = [["init"], ["import"], ["export"], ["demo"], ["project", "create"], ["project", "list"],
-                ["project", "show"], ["project", "validate"], ["user", "add"], ["user", "list"]]
+                ["project", "show"], ["project", "validate"], ["user", "add"], ["user", "list"], ["user", "passwd"],
+                ["member", "add"], ["member", "list"]]
     for cmd in commands:
         result = runner.invoke(app, [*cmd, "--help"])
         assert result.exit_code == 0, cmd
@@ -154,4 +155,35 @@ def test_password_is_hashed_with_argon2(dbfile: Path) -> None:
         assert user.password_hash.startswith("$argon2id$") and "a-long-password" not in user.password_hash
         assert verify_password(user.password_hash, "a-long-password")
         assert not verify_password(user.password_hash, "wrong")
+    db.dispose()
+
+
+def test_members_with_skills(tmp_path: Path, dbfile: Path) -> None:
+    slug = _project(dbfile, tmp_path)
+    run(dbfile, "user", "add", "li.wei")
+    code, out = run(dbfile, "member", "add", slug, "li.wei", "--domains", "stem, reasoning", "--languages", "zh,en")
+    assert code == 0 and "STEM, Reasoning" in out, out
+    code, out = run(dbfile, "member", "add", slug, "li.wei", "--domains", "Cooking")
+    assert code == 1 and "Cooking" in out
+    code, out = run(dbfile, "member", "add", slug, "ghost")
+    assert code == 1 and "no user 'ghost'" in out
+    code, out = run(dbfile, "member", "list", slug)
+    assert code == 0 and "li.wei" in out and "STEM, Reasoning" in out and "zh, en" in out
+
+
+def test_admin_resets_a_password(dbfile: Path) -> None:
+    from assay.store import open_database
+    from assay.work import get_user, verify_password
+
+    run(dbfile, "user", "add", "forgetful", "--password-stdin", input="first-password\n")
+    code, out = run(dbfile, "user", "passwd", "forgetful", "--password-stdin", input="second-password\n")
+    assert code == 0, out
+    code, out = run(dbfile, "user", "passwd", "forgetful", "--password-stdin", input="short\n")
+    assert code == 1 and "at least 8" in out
+    db = open_database(str(dbfile))
+    with db.session() as s:
+        user = get_user(s, "forgetful")
+        assert user is not None
+        assert verify_password(user.password_hash, "second-password")
+        assert not verify_password(user.password_hash, "first-password")
     db.dispose()

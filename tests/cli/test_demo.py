@@ -37,6 +37,10 @@ def test_demo_builds_and_is_idempotent(tmp_path: Path) -> None:
             assert user is not None and verify_password(user.password_hash, DEMO_PASSWORD)
         vendors = s.scalars(select(Organization.name).where(Organization.kind == OrgKind.vendor)).all()
         assert vendors == ["Northwind Annotation"]
+        from assay.store import ProjectMember
+
+        members = s.scalar(select(func.count()).select_from(ProjectMember))
+        assert members == 4 * 4, "annotators and the reviewer work on every demo project"
         before = (s.scalar(select(func.count()).select_from(Item)), s.scalar(select(func.count()).select_from(Judgement)))
     db.dispose()
 

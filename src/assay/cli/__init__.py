@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from assay import __version__
-from assay.cli import data, demo, projects, users
+from assay.cli import data, demo, members, projects, users
 
 app = typer.Typer(
     name="assay",
@@ -39,6 +39,7 @@ app.add_typer(projects.app, name="project")
 app.command("import", epilog="Example: assay import stem-rubric prompts.jsonl --skip-invalid")(data.import_)
 app.command("export", epilog="Example: assay export stem-rubric out.parquet --form long")(data.export)
 app.add_typer(users.app, name="user")
+app.add_typer(members.app, name="member")
 app.command("demo", epilog="Example: assay demo")(demo.demo)
 
 

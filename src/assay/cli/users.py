@@ -10,7 +10,7 @@ from rich.table import Table
 
 from assay.cli._common import console, db_from, fail, friendly_errors
 from assay.store import OrgKind, Role
-from assay.work import DEFAULT_ORG, add_user, list_users
+from assay.work import DEFAULT_ORG, add_user, get_user, hash_password, list_users
 
 app = typer.Typer(help="Add and list users (roles: admin, manager, reviewer, annotator).", no_args_is_help=True)
 
@@ -54,3 +54,26 @@ def list_(ctx: typer.Context) -> None:
             table.add_row(user.username, user.display_name, user.role.value, org.name, org.kind.value,
                           "yes" if user.password_hash else "no")
     console.print(table)
+
+
+@app.command(epilog="Example: echo 'new-long-password' | assay user passwd wang.li --password-stdin")
+@friendly_errors
+def passwd(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Whose password to set.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the new password from standard input.")] = False,
+) -> None:
+    """Set or reset a user's password (an admin's door when someone is locked out)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 8:
+        fail("the password must have at least 8 characters")
+    db = db_from(ctx)
+    with db.write_session() as session:
+        user = get_user(session, username)
+        if user is None:
+            fail(f"no user {username!r}")
+        user.password_hash = hash_password(password)
+    console.print(f"Password set for {username}.")

@@ -14,6 +14,7 @@ from assay.spec import TEMPLATES, load_spec, template_path
 from assay.store import Database, OrgKind, Role
 from assay.store.projects import create_project, list_projects, summarize
 from assay.work import add_user, get_user
+from assay.work.members import add_member
 
 DEMO_PASSWORD = "assay-demo"
 VENDOR = "Northwind Annotation"
@@ -27,6 +28,7 @@ class DemoUser:
     name: str
     locale: str = "en"
     vendor: bool = False
+    languages: tuple[str, ...] = ()
 
 
 DEMO_USERS = (
@@ -34,7 +36,7 @@ DEMO_USERS = (
     DemoUser("manager", Role.manager, "Assay Lab", "Mei Manager"),
     DemoUser("reviewer", Role.reviewer, "Assay Lab", "Ravi Reviewer"),
     DemoUser("annotator", Role.annotator, "Assay Lab", "Anna Annotator"),
-    DemoUser("li.wei", Role.annotator, "Assay Lab", "李伟", locale="zh"),
+    DemoUser("li.wei", Role.annotator, "Assay Lab", "李伟", locale="zh", languages=("zh", "en")),
     DemoUser("vendor.lead", Role.manager, VENDOR, "Victor Vendor-Lead", vendor=True),
     DemoUser("vendor.annotator", Role.annotator, VENDOR, "Omar Okafor", vendor=True),
 )
@@ -64,12 +66,18 @@ def build_demo(
                 add_user(session, u.username, u.role, org=u.org, org_kind=OrgKind.vendor if u.vendor else OrgKind.lab,
                          password=DEMO_PASSWORD, display_name=u.name, locale=u.locale)
                 summary.users_added.append(u.username)
-        existing = {p.slug for p in list_projects(session)}
+        existing = {p.slug: p for p in list_projects(session)}
         for name in TEMPLATES:
             spec = load_spec(template_path(name))
-            if spec.slug not in existing:
-                create_project(session, spec)
+            project = existing.get(spec.slug)
+            if project is None:
+                project = create_project(session, spec)
                 summary.projects_added.append(spec.slug)
+            # Everyone who annotates or reviews works on every demo project.
+            for u in DEMO_USERS:
+                user = get_user(session, u.username)
+                if user is not None and u.role in (Role.annotator, Role.reviewer):
+                    add_member(session, project, user, languages=u.languages)
     for name in TEMPLATES:
         slug = load_spec(template_path(name)).slug
         if progress:
