@@ -11,6 +11,7 @@ from rich.table import Table
 from assay.cli._common import console, db_from, fail, friendly_errors
 from assay.store import OrgKind, Role
 from assay.work import DEFAULT_ORG, add_user, get_user, hash_password, list_users
+from assay.work.tokens import create_token, revoke_tokens
 
 app = typer.Typer(help="Add and list users (roles: admin, manager, reviewer, annotator).", no_args_is_help=True)
 
@@ -77,3 +78,26 @@ def passwd(
             fail(f"no user {username!r}")
         user.password_hash = hash_password(password)
     console.print(f"Password set for {username}.")
+
+
+@app.command(epilog="Example: assay user token wang.li --name laptop")
+@friendly_errors
+def token(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Whose token.")],
+    name: Annotated[str, typer.Option("--name", help="A label to tell tokens apart.")] = "",
+    revoke: Annotated[bool, typer.Option("--revoke", help="Revoke this user's tokens (those with --name, or all).")] = False,
+) -> None:
+    """Create an API token for the REST API and the SDK (printed once), or revoke tokens."""
+    db = db_from(ctx)
+    with db.write_session() as session:
+        user = get_user(session, username)
+        if user is None:
+            fail(f"no user {username!r}")
+        if revoke:
+            n = revoke_tokens(session, user, name or None)
+            console.print(f"Revoked {n} token{'s' if n != 1 else ''} of {username}.")
+            return
+        value = create_token(session, user, name)
+    console.print("Token (shown once; send it as 'Authorization: Bearer <token>'):")
+    console.print(value, highlight=False, soft_wrap=True)

@@ -1,0 +1,148 @@
+"""The annotator's loop over the API: next task, autosave a draft, submit, skip.
+
+What an annotator receives is only what the layout shows: never whether an item is gold, never its
+gold answers or other people's judgements, and model names only when the project shows them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Response, status
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from assay.spec import ProjectSpec
+from assay.store import Assignment, Item, Judgement
+from assay.store import Response as ModelResponse
+from assay.store.projects import load_project_spec
+from assay.web.api._deps import DB, CurrentUser
+from assay.web.api.projects import visible_project
+from assay.work.distribution import (
+    LETTERS,
+    AnswersRejected,
+    LeaseError,
+    NotAMember,
+    lease_next,
+    save_draft,
+    skip,
+    submit,
+)
+
+router = APIRouter(tags=["tasks"])
+
+
+class ResponseOut(BaseModel):
+    letter: str = Field(description="A, B, ...: how answers refer to this response.")
+    content: str = Field(description="Model output: untrusted markdown, to be displayed, never executed.")
+    model: str | None = Field(None, description="Only when the project's layout shows model names.")
+
+
+class TaskOut(BaseModel):
+    assignment_id: int
+    expires_at: datetime = Field(description="When the lease lapses and the item returns to the pool.")
+    item_id: int
+    prompt: str | None
+    messages: list[dict[str, Any]] | None
+    system: str | None
+    reference: str | None = Field(None, description="Only when the layout shows it.")
+    domain: str | None
+    language: str | None
+    responses: list[ResponseOut]
+    draft: dict[str, Any] | None = Field(None, description="Answers saved earlier, per-response ones by letter.")
+
+
+class AnswersIn(BaseModel):
+    answers: dict[str, Any] = Field(description="By question key; per-response answers as {letter: value}.")
+    time_spent_ms: int | None = Field(None, ge=0)
+
+
+class SkipIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class SubmitOut(BaseModel):
+    judgement_id: int
+
+
+def _task(session: Any, spec: ProjectSpec, a: Assignment) -> TaskOut:
+    item = session.get(Item, a.item_id)
+    responses = list(
+        session.scalars(select(ModelResponse).where(ModelResponse.item_id == a.item_id).order_by(ModelResponse.position))
+    )
+    layout = spec.layout
+    shown = responses[: layout.responses] if layout.responses else []
+    draft = session.scalar(select(Judgement).where(Judgement.item_id == a.item_id, Judgement.user_id == a.user_id))
+    letters = {str(r.id): LETTERS[i] for i, r in enumerate(responses)}
+    draft_answers = None
+    if draft is not None and draft.answers:
+        draft_answers = {
+            k: ({letters.get(rid, rid): v for rid, v in val.items()} if spec.question(k).per_response else val)
+            for k, val in draft.answers.items()
+        }
+    return TaskOut(
+        assignment_id=a.id,
+        expires_at=a.expires_at,
+        item_id=item.id,
+        prompt=item.prompt,
+        messages=item.messages,
+        system=item.system,
+        reference=item.reference if "reference" in layout.fields else None,
+        domain=item.domain,
+        language=item.language,
+        responses=[
+            ResponseOut(letter=LETTERS[i], content=r.content, model=r.model if layout.show_model_names else None)
+            for i, r in enumerate(shown)
+        ],
+        draft=draft_answers,
+    )
+
+
+@router.post("/projects/{slug}/tasks/next", response_model=TaskOut, summary="Lease your next task",
+             responses={204: {"description": "Nothing left for you"}})
+def next_task(slug: str, db: DB, user: CurrentUser) -> TaskOut | Response:
+    with db.session() as session:
+        visible_project(session, user, slug)
+    try:
+        lease = lease_next(db, slug, user.id)
+    except NotAMember:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "you are not a member of this project") from None
+    if lease is None:
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    with db.session() as session:
+        a = session.get(Assignment, lease.assignment_id)
+        assert a is not None
+        project = visible_project(session, user, slug)
+        return _task(session, load_project_spec(session, project), a)
+
+
+def _lease_errors(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return fn(*args, **kwargs)
+    except AnswersRejected as e:
+        detail = [{"question": i.question, "response": i.response, "message": i.message} for i in e.issues]
+        raise HTTPException(422, detail) from None
+    except LeaseError as e:
+        # An assignment that is not yours does not exist as far as you are concerned.
+        code = status.HTTP_404_NOT_FOUND if "not yours" in str(e) else status.HTTP_409_CONFLICT
+        raise HTTPException(code, str(e)) from None
+    except (KeyError, ValueError) as e:
+        raise HTTPException(422, str(e)) from None
+
+
+@router.put("/assignments/{assignment_id}/draft", response_model=SubmitOut, summary="Autosave answers as a draft")
+def put_draft(assignment_id: int, body: AnswersIn, db: DB, user: CurrentUser) -> SubmitOut:
+    return SubmitOut(judgement_id=_lease_errors(save_draft, db, assignment_id, user.id, body.answers))
+
+
+@router.post("/assignments/{assignment_id}/submit", response_model=SubmitOut, summary="Submit answers")
+def post_submit(assignment_id: int, body: AnswersIn, db: DB, user: CurrentUser) -> SubmitOut:
+    jid = _lease_errors(submit, db, assignment_id, user.id, body.answers, time_spent_ms=body.time_spent_ms)
+    return SubmitOut(judgement_id=jid)
+
+
+@router.post("/assignments/{assignment_id}/skip", status_code=status.HTTP_204_NO_CONTENT, summary="Skip with a reason")
+def post_skip(assignment_id: int, body: SkipIn, db: DB, user: CurrentUser) -> Response:
+    _lease_errors(skip, db, assignment_id, user.id, body.reason)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
