@@ -35,7 +35,7 @@ def _project(dbfile: Path, tmp_path: Path, template: str = "stem-rubric") -> str
 def test_help_on_every_command_has_an_example() -> None:
     commands = [["init"], ["import"], ["export"], ["demo"], ["project", "create"], ["project", "list"],
                 ["project", "show"], ["project", "validate"], ["user", "add"], ["user", "list"], ["user", "passwd"],
-                ["member", "add"], ["member", "list"]]
+                ["member", "add"], ["member", "list"], ["user", "token"], ["serve"]]
     for cmd in commands:
         result = runner.invoke(app, [*cmd, "--help"])
         assert result.exit_code == 0, cmd
@@ -186,4 +186,24 @@ def test_admin_resets_a_password(dbfile: Path) -> None:
         assert user is not None
         assert verify_password(user.password_hash, "second-password")
         assert not verify_password(user.password_hash, "first-password")
+    db.dispose()
+
+
+def test_token_from_cli_opens_the_api_and_can_be_revoked(dbfile: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from assay.store import open_database
+    from assay.web import create_app
+
+    run(dbfile, "user", "add", "bot", "--role", "admin")
+    code, out = run(dbfile, "user", "token", "bot", "--name", "ci")
+    assert code == 0, out
+    token = next(w for w in out.split() if w.startswith("assay_"))
+    db = open_database(str(dbfile))
+    client = TestClient(create_app(db))
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/projects", headers=headers).status_code == 200
+    code, out = run(dbfile, "user", "token", "bot", "--revoke")
+    assert code == 0 and "Revoked 1 token" in out
+    assert client.get("/api/projects", headers=headers).status_code == 401
     db.dispose()
