@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from assay.web.api import projects, tasks
+from assay.web.api import manage, projects, tasks
 
 router = APIRouter()
 router.include_router(projects.router)
 router.include_router(tasks.router)
+router.include_router(manage.router)
 
 __all__ = ["router"]
