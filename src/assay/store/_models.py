@@ -398,3 +398,27 @@ class Review(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     corrected: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Consensus(Base):
+    """The agreed answer to one question on one item (and response): adjudicated by a person, or inferred
+    from the judgements by a method (majority, Dawid-Skene, ...) with its confidence."""
+
+    __tablename__ = "consensus"
+    __table_args__ = (
+        Index("uq_consensus_item_question_response", "item_id", "question", "response_id", unique=True),
+        Index("ix_consensus_project_question", "project_id", "question"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(String(64))
+    # 0 for item-level questions: a NULL would not take part in the unique index on every backend.
+    response_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    value: Mapped[Any] = mapped_column(JSONType)
+    method: Mapped[str] = mapped_column(String(32))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
