@@ -132,3 +132,36 @@ def test_openapi_documents_every_route(world: dict[str, Any]) -> None:
     assert {"/api/projects", "/api/projects/{slug}", "/api/projects/{slug}/tasks/next",
             "/api/assignments/{assignment_id}/draft", "/api/assignments/{assignment_id}/submit",
             "/api/assignments/{assignment_id}/skip"} <= paths
+
+
+def test_review_over_the_api(world: dict[str, Any], db: Database) -> None:
+    c, slug = world["client"], world["slug"]
+    with db.write_session() as s:
+        reviewer = add_user(s, "rev", "reviewer")
+        from assay.store.projects import get_project
+
+        add_member(s, get_project(s, slug), reviewer)
+        world["tokens"]["rev"] = create_token(s, reviewer)
+    task = c.post(f"/api/projects/{slug}/tasks/next", headers=auth(world, "ann")).json()
+    jid = c.post(f"/api/assignments/{task['assignment_id']}/submit", json={"answers": GOOD}, headers=auth(world, "ann")).json()["judgement_id"]
+
+    assert c.get(f"/api/projects/{slug}/review-queue", headers=auth(world, "ann")).status_code == 403
+    queue = c.get(f"/api/projects/{slug}/review-queue", headers=auth(world, "rev")).json()
+    assert [(q["judgement_id"], q["reason"]) for q in queue] == [(jid, "new-annotator")]
+    assert c.post(f"/api/judgements/{jid}/reviews", json={"verdict": "reject"}, headers=auth(world, "rev")).status_code == 422
+    r = c.post(f"/api/judgements/{jid}/reviews", json={"verdict": "reject", "comment": "B is better: A is unsafe."},
+               headers=auth(world, "rev"))
+    assert r.status_code == 200
+    box = c.get("/api/me/inbox", headers=auth(world, "ann")).json()
+    assert box[0]["verdict"] == "reject" and box[0]["comment"] == "B is better: A is unsafe." and box[0]["reviewer"] == "rev"
+    # The rejected task comes back to its annotator with the answers as a draft.
+    back = c.post(f"/api/projects/{slug}/tasks/next", headers=auth(world, "ann")).json()
+    assert back["assignment_id"] == task["assignment_id"] and back["draft"]["pref"]["winner"] == "A"
+
+    side = c.get(f"/api/items/{task['item_id']}/judgements", headers=auth(world, "rev")).json()
+    assert side[0]["annotator"] == "ann"
+    final = c.put(f"/api/items/{task['item_id']}/final", json={"answers": {"pref": "B"}, "reason": "A is unsafe"},
+                  headers=auth(world, "rev"))
+    assert final.status_code == 200 and final.json() == {"answers_set": 1}
+    assert c.put(f"/api/items/{task['item_id']}/final", json={"answers": {"pref": "B"}}, headers=auth(world, "other")).status_code == 403
+    assert c.get("/api/items/999999/judgements", headers=auth(world, "rev")).status_code == 404
