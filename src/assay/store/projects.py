@@ -75,8 +75,21 @@ def current_spec_row(session: Session, project: Project) -> SpecVersion:
     return row
 
 
+# Spec versions never change once saved, so a parsed spec can be shared by its hash: every API
+# request needs the spec, and validating it again each time cost more than the request's queries.
+_SPECS: dict[str, ProjectSpec] = {}
+_SPECS_MAX = 256
+
+
 def load_project_spec(session: Session, project: Project) -> ProjectSpec:
-    return ProjectSpec.model_validate(current_spec_row(session, project).spec)
+    row = current_spec_row(session, project)
+    spec = _SPECS.get(row.spec_hash)
+    if spec is None:
+        spec = ProjectSpec.model_validate(row.spec)
+        if len(_SPECS) >= _SPECS_MAX:
+            _SPECS.clear()
+        _SPECS[row.spec_hash] = spec
+    return spec
 
 
 @dataclass(frozen=True)
