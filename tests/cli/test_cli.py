@@ -35,7 +35,7 @@ def _project(dbfile: Path, tmp_path: Path, template: str = "stem-rubric") -> str
 def test_help_on_every_command_has_an_example() -> None:
     commands = [["init"], ["import"], ["export"], ["demo"], ["project", "create"], ["project", "list"],
                 ["project", "show"], ["project", "validate"], ["user", "add"], ["user", "list"], ["user", "passwd"],
-                ["member", "add"], ["member", "list"], ["user", "token"], ["serve"]]
+                ["member", "add"], ["member", "list"], ["user", "token"], ["serve"], ["stats", "agreement"]]
     for cmd in commands:
         result = runner.invoke(app, [*cmd, "--help"])
         assert result.exit_code == 0, cmd
