@@ -20,6 +20,9 @@ from assay.config import database_url
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Connections per process: the web server runs sync routes on a threadpool of 40, each holding a
+# session while it works; SQLAlchemy's default (5 + 10 overflow) made requests wait and time out.
+POOL = {"pool_size": 10, "max_overflow": 40, "pool_timeout": 60}
 # Arbitrary constant naming Assay's advisory lock, so two app processes never migrate at once.
 _PG_MIGRATION_LOCK = 0x4153_5341
 
@@ -88,12 +91,14 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        in_memory = not path or path == ":memory:"  # SingletonThreadPool: no overflow settings
         engine = create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, json_serializer=_json_dumps
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, json_serializer=_json_dumps,
+            **({} if in_memory else POOL),
         )
         _sqlite_setup(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps)
+    return create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps, **POOL)
 
 
 def _json_dumps(value: Any) -> str:
