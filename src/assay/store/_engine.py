@@ -91,7 +91,7 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        in_memory = not path or path == ":memory:"  # SingletonThreadPool: no overflow settings
+        in_memory = "///" not in url or path in ("", ":memory:")  # SingletonThreadPool: no overflow settings
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, json_serializer=_json_dumps,
             **({} if in_memory else POOL),
