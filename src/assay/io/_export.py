@@ -11,7 +11,6 @@ databases.
 
 from __future__ import annotations
 
-import string
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,10 +25,10 @@ from assay.io.containers import detect_container, open_writer
 from assay.spec import ProjectSpec
 from assay.store import Database, Item, Judgement, JudgementStatus, Response, User
 from assay.store.projects import get_project, load_project_spec
+from assay.work.distribution import response_letter, to_letter_answers
 
 Form = Literal["wide", "long"]
 BATCH = 1000
-LETTERS = string.ascii_uppercase
 
 WIDE_COLUMNS = [
     "id",
@@ -158,16 +157,6 @@ def item_ref(item: Item) -> str:
     return item.external_id or item.content_hash
 
 
-def _portable_answers(j: Judgement, letters: dict[str, str], spec: ProjectSpec) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in j.answers.items():
-        if _per_response(spec, key) and isinstance(value, dict):
-            out[key] = {letters.get(rid, rid): v for rid, v in value.items()}
-        else:
-            out[key] = value
-    return out
-
-
 def _per_response(spec: ProjectSpec, key: str) -> bool:
     try:
         return spec.question(key).per_response
@@ -183,7 +172,6 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _wide_row(item: Item, rs: list[Response], js: list[tuple[Judgement, str]], spec: ProjectSpec) -> dict[str, Any]:
-    letters = {str(r.id): LETTERS[i] if i < 26 else str(i + 1) for i, r in enumerate(rs)}
     return {
         "id": item.external_id,
         "assay_item_id": item.id,
@@ -209,7 +197,7 @@ def _wide_row(item: Item, rs: list[Response], js: list[tuple[Judgement, str]], s
                 "time_spent_ms": j.time_spent_ms,
                 "spec_version": j.spec_version,
                 "guidelines_version": j.guidelines_version,
-                "answers": _portable_answers(j, letters, spec),
+                "answers": to_letter_answers(spec, j.answers, rs),
             }
             for j, username in js
         ],
@@ -219,7 +207,7 @@ def _wide_row(item: Item, rs: list[Response], js: list[tuple[Judgement, str]], s
 def _long_rows(
     item: Item, rs: list[Response], js: list[tuple[Judgement, str]], spec: ProjectSpec
 ) -> Iterator[dict[str, Any]]:
-    by_id = {str(r.id): (LETTERS[i] if i < 26 else str(i + 1), r.model) for i, r in enumerate(rs)}
+    by_id = {str(r.id): (response_letter(i), r.model) for i, r in enumerate(rs)}
     for j, username in js:
         base = {
             "item": item_ref(item),

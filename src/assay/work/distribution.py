@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -263,6 +264,24 @@ def to_stored_answers(spec: ProjectSpec, answers: dict[str, Any], responses: lis
     return out
 
 
+def response_letter(position: int) -> str:
+    """How people and files name the response at `position`: A, B, ... (then 27, 28, ...)."""
+    return LETTERS[position] if position < len(LETTERS) else str(position + 1)
+
+
+def to_letter_answers(spec: ProjectSpec, answers: dict[str, Any], responses: Sequence[Any]) -> dict[str, Any]:
+    """The inverse of `to_stored_answers`: per-response answers keyed by letter instead of response id."""
+    letters = {str(r.id): response_letter(i) for i, r in enumerate(responses)}
+    out: dict[str, Any] = {}
+    for key, value in answers.items():
+        try:
+            per_response = spec.question(key).per_response
+        except KeyError:
+            per_response = False  # a question dropped from a later spec version keeps its answers
+        out[key] = {letters.get(rid, rid): v for rid, v in value.items()} if per_response and isinstance(value, dict) else value
+    return out
+
+
 def _judgement_for(session: Session, a: Assignment, spec_version: int, spec: ProjectSpec, now: datetime) -> Judgement:
     j = session.scalar(select(Judgement).where(Judgement.item_id == a.item_id, Judgement.user_id == a.user_id))
     if j is None:
@@ -395,9 +414,11 @@ __all__ = [
     "NotAMember",
     "lease_next",
     "reclaim_expired",
+    "response_letter",
     "save_draft",
     "skip",
     "submit",
     "submitted_counts",
+    "to_letter_answers",
     "to_stored_answers",
 ]

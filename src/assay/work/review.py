@@ -32,7 +32,7 @@ from assay.store._models import (
 )
 from assay.store.judgements import record_history, sync_answers
 from assay.store.projects import get_project, load_project_spec
-from assay.work.distribution import to_stored_answers
+from assay.work.distribution import to_letter_answers, to_stored_answers
 
 
 class ReviewError(ValueError):
@@ -153,7 +153,7 @@ def review(
             if not corrected:
                 raise ReviewError("a correction needs the corrected answers")
             responses = _responses(session, j.item_id)
-            issues = spec.check_answers({**_letters(j.answers, responses, spec), **corrected}, len(responses))
+            issues = spec.check_answers({**to_letter_answers(spec, j.answers, responses), **corrected}, len(responses))
             if issues:
                 raise ReviewError("; ".join(str(i) for i in issues))
             stored = to_stored_answers(spec, corrected, responses)
@@ -168,14 +168,6 @@ def review(
                            old_status=old_status, old_value=old_value)
             sync_answers(session, [j], spec)
         return r.id
-
-
-def _letters(answers: dict[str, Any], responses: list[Response], spec: Any) -> dict[str, Any]:
-    letter = {str(r.id): chr(ord("A") + i) for i, r in enumerate(responses)}
-    return {
-        k: ({letter.get(rid, rid): v for rid, v in val.items()} if spec.question(k).per_response else val)
-        for k, val in answers.items()
-    }
 
 
 def _reopen_assignment(session: Session, j: Judgement, lease_minutes: int, now: datetime) -> None:
@@ -273,6 +265,6 @@ def item_judgements(db: Database, item_id: int) -> list[dict[str, Any]]:
         ).all()
         return [
             {"judgement_id": j.id, "annotator": name, "status": j.status.value,
-             "answers": _letters(j.answers, responses, spec)}
+             "answers": to_letter_answers(spec, j.answers, responses)}
             for j, name in rows
         ]

@@ -20,14 +20,15 @@ from assay.store.projects import load_project_spec
 from assay.web.api._deps import DB, CurrentUser
 from assay.web.api.projects import visible_project
 from assay.work.distribution import (
-    LETTERS,
     AnswersRejected,
     LeaseError,
     NotAMember,
     lease_next,
+    response_letter,
     save_draft,
     skip,
     submit,
+    to_letter_answers,
 )
 
 router = APIRouter(tags=["tasks"])
@@ -74,13 +75,7 @@ def _task(session: Any, spec: ProjectSpec, a: Assignment) -> TaskOut:
     layout = spec.layout
     shown = responses[: layout.responses] if layout.responses else []
     draft = session.scalar(select(Judgement).where(Judgement.item_id == a.item_id, Judgement.user_id == a.user_id))
-    letters = {str(r.id): LETTERS[i] for i, r in enumerate(responses)}
-    draft_answers = None
-    if draft is not None and draft.answers:
-        draft_answers = {
-            k: ({letters.get(rid, rid): v for rid, v in val.items()} if spec.question(k).per_response else val)
-            for k, val in draft.answers.items()
-        }
+    draft_answers = to_letter_answers(spec, draft.answers, responses) if draft is not None and draft.answers else None
     return TaskOut(
         assignment_id=a.id,
         expires_at=a.expires_at,
@@ -92,7 +87,7 @@ def _task(session: Any, spec: ProjectSpec, a: Assignment) -> TaskOut:
         domain=item.domain,
         language=item.language,
         responses=[
-            ResponseOut(letter=LETTERS[i], content=r.content, model=r.model if layout.show_model_names else None)
+            ResponseOut(letter=response_letter(i), content=r.content, model=r.model if layout.show_model_names else None)
             for i, r in enumerate(shown)
         ],
         draft=draft_answers,
