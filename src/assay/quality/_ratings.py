@@ -1,8 +1,8 @@
 """`Ratings`: long-format judgements (item, annotator, label) encoded to integer codes once.
 
 Every statistic in this package reads these codes as NumPy arrays. Rows are kept sorted by
-(item, annotator) with one row per pair, so an item's ratings are one contiguous slice
-(``indptr``) and per-item label counts come from a single ``bincount``.
+(item, annotator), one row per pair unless ``duplicates="keep"``, so an item's ratings are one
+contiguous slice (``indptr``) and per-item label counts come from a single ``bincount``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from ._errors import RatingsError
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
-Duplicates = Literal["last", "raise"]
+Duplicates = Literal["last", "raise", "keep"]
 
 
 class Ratings:
@@ -34,7 +34,10 @@ class Ratings:
 
     Duplicate (item, annotator) rows: ``duplicates="last"`` keeps the last row in input order
     (a re-submitted judgement replaces the earlier one; ``n_duplicates`` says how many were
-    dropped); ``"raise"`` refuses them.
+    dropped); ``"raise"`` refuses them; ``"keep"`` keeps every row, each one observation, in input
+    order within its pair (truth inference counts repeats, as in Dawid & Skene's data;
+    ``n_duplicates`` then says how many rows repeat a pair). The agreement coefficients expect one
+    label per pair: use ``"keep"`` only for truth inference.
     """
 
     __slots__ = (
@@ -98,15 +101,15 @@ class Ratings:
         is_last[:-1] = sorted_key[1:] != sorted_key[:-1]
         is_last[-1] = True
         n_duplicates = int(len(order) - is_last.sum())
-        if duplicates not in ("last", "raise"):
-            raise RatingsError(f"duplicates must be 'last' or 'raise', not {duplicates!r}")
+        if duplicates not in ("last", "raise", "keep"):
+            raise RatingsError(f"duplicates must be 'last', 'raise' or 'keep', not {duplicates!r}")
         if n_duplicates and duplicates == "raise":
             first = order[np.flatnonzero(~is_last)[0]]
             raise RatingsError(
                 f"{n_duplicates} duplicate (item, annotator) rows, e.g. item {_plain(item_ids[item_codes[first]])!r} "
                 f"by annotator {_plain(annotator_ids[annotator_codes[first]])!r}"
             )
-        keep = order[is_last]
+        keep = order if duplicates == "keep" else order[is_last]
         self._set(
             item_ids, annotator_ids, cats, is_numeric,
             item_codes[keep], annotator_codes[keep], label_codes[keep],

@@ -30,15 +30,21 @@ def read_ratings(
     container: str | None = None,
     categories: Sequence[Any] | None = None,
     duplicates: Duplicates = "last",
+    keep_text: bool = False,
 ) -> Ratings:
     """Ratings from a CSV, TSV, JSONL, JSON, Parquet or XLSX file with columns item, annotator,
-    label. Raises `ContainerError` (with file, line and field) for a file that cannot be used."""
+    label. Raises `ContainerError` (with file, line and field) for a file that cannot be used.
+
+    ``keep_text``: in containers that carry types (all but CSV and TSV), labels written as text stay
+    text even when they parse as numbers (``"1"`` stays ``"1"``, for output that keeps the file's
+    types); by default text that parses as a number is numeric, as it is in CSV."""
     items: list[Any] = []
     annotators: list[Any] = []
     labels: list[Any] = []
     numbers: list[int] = []
     with open_source(path, container) as source:
         shown = source.path
+        typed_container = source.container not in ("csv", "tsv")
         if source.columns is not None:
             absent = [c for c in COLUMNS if c not in source.columns]
             if absent:
@@ -66,8 +72,10 @@ def read_ratings(
         item_arr, annotator_arr, label_arr = item_arr[present], annotator_arr[present], label_arr[present]
     if not len(label_arr):
         raise ContainerError(shown, "no ratings: every label is empty")
+    numeric = False if keep_text and typed_container and label_arr.dtype.kind in "US" else None
     try:
-        ratings = Ratings(item_arr, annotator_arr, label_arr, categories=categories, duplicates=duplicates)
+        ratings = Ratings(item_arr, annotator_arr, label_arr, categories=categories, numeric=numeric,
+                          duplicates=duplicates)
     except RatingsError as e:
         raise ContainerError(shown, str(e)) from None
     ratings.n_missing = int(len(present) - present.sum())
