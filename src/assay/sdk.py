@@ -108,3 +108,60 @@ class Client:
             cursor = page["next_cursor"]
         columns = ["item", "annotator", "question", "response", "value", "submitted_at"]
         return pd.DataFrame(rows, columns=columns)
+
+    # -- quality -------------------------------------------------------------------------------
+
+    def quality(self, slug: str, *, n_boot: int | None = None, seed: int | None = None,
+                method: str | None = None) -> dict[str, Any]:
+        """Agreement per question, domain and annotator pair with bootstrap intervals, the most
+        disputed items and the consensus table's state: what `assay quality report --json` prints."""
+        params = {k: v for k, v in {"n_boot": n_boot, "seed": seed, "method": method}.items() if v is not None}
+        result: dict[str, Any] = self._call("GET", f"/projects/{slug}/quality", params=params)
+        return result
+
+    def scorecards(self, slug: str, *, method: str | None = None) -> Any:
+        """Annotator scorecards as a pandas DataFrame, one row per person, most flagged first (the
+        figures of `assay quality scorecards --json`, flattened; `flags` is a list of codes and
+        `flag_details` the reasons)."""
+        import pandas as pd
+
+        params = {"method": method} if method else {}
+        cards = self._call("GET", f"/projects/{slug}/scorecards", params=params)["scorecards"]
+        return pd.DataFrame([_scorecard_row(c) for c in cards], columns=SCORECARD_COLUMNS)
+
+    def calibration(self, slug: str, *, round: int | None = None) -> dict[str, Any]:
+        """Calibration rounds: per person agreement with gold and the group, change, disputed items."""
+        params = {"round": round} if round is not None else {}
+        result: dict[str, Any] = self._call("GET", f"/projects/{slug}/calibration", params=params)
+        return result
+
+    def compute_consensus(self, slug: str, *, method: str = "dawid-skene", rating_method: str = "labels",
+                          threshold: float = 0.7, seed: int = 0) -> dict[str, Any]:
+        """Compute consensus for every item and question and store it (adjudicated answers are kept);
+        returns what was written and how many answers fall below ``threshold`` confidence."""
+        body = {"method": method, "rating_method": rating_method, "threshold": threshold, "seed": seed}
+        result: dict[str, Any] = self._call("POST", f"/projects/{slug}/consensus", json=body)
+        return result
+
+
+SCORECARD_COLUMNS = [
+    "rank", "username", "display_name", "org", "judgements", "answers", "gold_accuracy", "gold_low", "gold_high",
+    "gold_n", "agreement", "agreement_n", "kappa", "median_seconds", "too_fast_share", "reviews", "rejection_rate",
+    "straightlining_share", "straightlining_question", "copies", "copies_share", "drift_first", "drift_second",
+    "drift_change", "drift_p_value", "flags", "flag_details",
+]
+
+
+def _scorecard_row(c: dict[str, Any]) -> dict[str, Any]:
+    gold, straight, copies, drift = c["gold"], c.get("straightlining") or {}, c.get("copies") or {}, c.get("drift") or {}
+    return {
+        "rank": c["rank"], "username": c["username"], "display_name": c["display_name"], "org": c["org"],
+        "judgements": c["judgements"], "answers": c["answers"], "gold_accuracy": gold["value"],
+        "gold_low": gold["ci_low"], "gold_high": gold["ci_high"], "gold_n": gold["n"], "agreement": c["agreement"],
+        "agreement_n": c["agreement_n"], "kappa": c["kappa"], "median_seconds": c["median_seconds"],
+        "too_fast_share": c["too_fast_share"], "reviews": c["reviews"], "rejection_rate": c["rejection_rate"],
+        "straightlining_share": straight.get("share"), "straightlining_question": straight.get("question"),
+        "copies": copies.get("copies"), "copies_share": copies.get("share"), "drift_first": drift.get("first"),
+        "drift_second": drift.get("second"), "drift_change": drift.get("change"), "drift_p_value": drift.get("p_value"),
+        "flags": [f["code"] for f in c["flags"]], "flag_details": [f["detail"] for f in c["flags"]],
+    }

@@ -18,7 +18,7 @@ runner = CliRunner()
 
 
 def test_demo_builds_and_is_idempotent(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "--dir", str(tmp_path / "demo")])
+    result = runner.invoke(app, ["demo", "--dir", str(tmp_path / "demo"), "--no-serve"])
     assert result.exit_code == 0, result.output
     assert "password: assay-demo" in result.output
     db = open_database(str(tmp_path / "demo" / "assay.db"))
@@ -44,7 +44,7 @@ def test_demo_builds_and_is_idempotent(tmp_path: Path) -> None:
         before = (s.scalar(select(func.count()).select_from(Item)), s.scalar(select(func.count()).select_from(Judgement)))
     db.dispose()
 
-    again = runner.invoke(app, ["demo", "--dir", str(tmp_path / "demo")])
+    again = runner.invoke(app, ["demo", "--dir", str(tmp_path / "demo"), "--no-serve"])
     assert again.exit_code == 0 and "Reused" in again.output
     db = open_database(str(tmp_path / "demo" / "assay.db"))
     with db.session() as s:

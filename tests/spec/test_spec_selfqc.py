@@ -122,10 +122,33 @@ def test_stem_template_self_qc() -> None:
         "clarity": [4, 4],
         "completeness": [5, 5],
         "final_answer_correct": ["Yes", "no"],
+        "overall_rank": ["A", "B"],
     }
     assert [str(i) for i in spec.check_answers(answers, 2)] == [
         "rationale[B]: an answer is required because `correctness <= 2`"
     ]
+
+
+def test_consistency_rules_ask_for_confirmation_per_response() -> None:
+    spec = load_spec(template_path("stem-rubric"))
+    answers = {"correctness": [5, 5], "final_answer_correct": ["yes", "no"]}
+    warnings = spec.consistency_warnings(answers, 2)
+    assert [(w.question, w.response) for w in warnings] == [("correctness", "B")]
+    assert spec.consistency_warnings({"correctness": [4, 5], "final_answer_correct": ["no", "yes"]}, 2) == []
+    safety = load_spec(template_path("safety-spans"))
+    text = "Mix bleach and ammonia."
+    flagged = {"spans": [[{"start": 0, "end": 3, "label": "unsafe", "comment": "c", "fix": "f"}]], "verdict": ["safe"]}
+    assert len(safety.consistency_warnings(flagged, 1, response_texts=[text])) == 1
+    flagged["verdict"] = ["unsafe"]
+    assert safety.consistency_warnings(flagged, 1, response_texts=[text]) == []
+
+
+def test_hidden_questions_follow_shown_when() -> None:
+    spec = load_spec(template_path("sft-writing"))
+    shown = {q.key for q in spec.questions if q.shown_when is not None}
+    assert shown, "the sft-writing template has conditional questions"
+    hidden_now = {k for k, _ in spec.hidden_questions({}, 0)}
+    assert hidden_now == shown  # nothing answered: every conditional question is hidden
 
 
 def test_span_answers_checked_against_response_texts() -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
-from fastapi.testclient import TestClient
 
 from assay import AssayAPIError, Client
 from assay.spec import template_path
@@ -15,22 +15,24 @@ from assay.store import Database, OrgKind
 from assay.web import create_app
 from assay.work import add_user
 from assay.work.tokens import create_token
+from tests.web.conftest import serve_in_thread
 
 
 @pytest.fixture
-def setup(db: Database) -> dict[str, Any]:
+def setup(db: Database) -> Iterator[dict[str, Any]]:
     with db.write_session() as s:
         tokens = {
             "manager": create_token(s, add_user(s, "mgr", "manager", org="Lab")),
             "annotator": create_token(s, add_user(s, "ann", "annotator", org="Lab")),
             "vendor": create_token(s, add_user(s, "vmgr", "manager", org="Vendor", org_kind=OrgKind.vendor)),
         }
-    test_client = TestClient(create_app(db))
-    return {"transport": test_client._transport, "tokens": tokens}
+    # A real server: the SDK speaks httpx over the network, as it will for users.
+    with serve_in_thread(create_app(db)) as url:
+        yield {"url": url, "tokens": tokens}
 
 
 def client(setup: dict[str, Any], who: str) -> Client:
-    return Client("http://testserver", token=setup["tokens"][who], transport=setup["transport"])
+    return Client(setup["url"], token=setup["tokens"][who])
 
 
 def test_sdk_round_trip(setup: dict[str, Any], tmp_path: Path) -> None:

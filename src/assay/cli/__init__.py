@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from assay import __version__
-from assay.cli import data, demo, members, projects, serve, stats, users
+from assay.cli import data, demo, members, projects, quality, serve, stats, users
 
 app = typer.Typer(
     name="assay",
@@ -41,6 +41,7 @@ app.command("export", epilog="Example: assay export stem-rubric out.parquet --fo
 app.add_typer(users.app, name="user")
 app.add_typer(members.app, name="member")
 app.add_typer(stats.app, name="stats")
+app.add_typer(quality.app, name="quality")
 app.command("demo", epilog="Example: assay demo")(demo.demo)
 app.command("serve", epilog="Example: assay serve --port 8000")(serve.serve)
 

@@ -11,6 +11,7 @@ from rich.table import Table
 from assay.cli._common import console, db_from, fail, friendly_errors
 from assay.store import OrgKind, Role
 from assay.work import DEFAULT_ORG, add_user, get_user, hash_password, list_users
+from assay.work.sessions import end_sessions
 from assay.work.tokens import create_token, revoke_tokens
 
 app = typer.Typer(help="Add and list users (roles: admin, manager, reviewer, annotator).", no_args_is_help=True)
@@ -77,7 +78,11 @@ def passwd(
         if user is None:
             fail(f"no user {username!r}")
         user.password_hash = hash_password(password)
-    console.print(f"Password set for {username}.")
+        # A reset also unlocks a throttled account and signs out every browser using the old password.
+        user.failed_logins = 0
+        user.locked_until = None
+        ended = end_sessions(session, user.id)
+    console.print(f"Password set for {username}" + (f"; ended {ended} browser session(s)." if ended else "."))
 
 
 @app.command(epilog="Example: assay user token wang.li --name laptop")

@@ -231,6 +231,9 @@ def _value(node: ast.AST, answers: Mapping[str, Any]) -> Any:
         # A compare answer is tested by its winner: `overall == "A"`.
         if isinstance(value, dict) and "winner" in value:
             return value["winner"]
+        # A span answer is tested by its labels: `"hallucination" in issues`.
+        if isinstance(value, list) and all(isinstance(v, dict) and "label" in v for v in value):
+            return [v["label"] for v in value]
         return value
     return _literal(node)
 

@@ -18,8 +18,8 @@ from assay.spec._errors import AnswerIssue
 from assay.spec._guidelines import Guidelines
 from assay.spec._issues import Issue, raise_issues
 from assay.spec._layout import Layout
-from assay.spec._question import Question
-from assay.spec._selfqc import check_answers
+from assay.spec._question import ConsistencyRule, Question
+from assay.spec._selfqc import check_answers, consistency_warnings, hidden_questions
 from assay.spec._taxonomy import Taxonomy
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])$")
@@ -63,6 +63,8 @@ class ProjectSpec(SpecModel):
     """Worked examples with gold answers."""
     distribution: Distribution = Field(default_factory=Distribution)
     """How items are handed out and reviewed."""
+    consistency: list[ConsistencyRule] = Field(default_factory=list)
+    """Answer patterns the annotator must confirm before submitting (self-QC warnings, not errors)."""
 
     @field_validator("slug")
     @classmethod
@@ -93,9 +95,21 @@ class ProjectSpec(SpecModel):
             *check_questions(questions),
             *check_layout(questions, self.layout),
             *check_cases(questions, self.layout, list(enumerate(self.casebook.cases))),
+            *self._check_consistency(),
         ]
         raise_issues(issues)
         return self
+
+    def _check_consistency(self) -> list[Issue]:
+        keys = set(self.question_keys)
+        issues: list[Issue] = []
+        for i, rule in enumerate(self.consistency):
+            unknown = sorted(rule.when.names - keys)
+            if unknown:
+                issues.append((("consistency", i, "when"), f"no question {', '.join(map(repr, unknown))}"))
+            if rule.question is not None and rule.question not in keys:
+                issues.append((("consistency", i, "question"), f"no question {rule.question!r}"))
+        return issues
 
     # -- lookups ---------------------------------------------------------------------------------
 
@@ -152,3 +166,13 @@ class ProjectSpec(SpecModel):
         `response_texts` lets span offsets be checked against the responses.
         """
         return check_answers(self.questions, answers, n_responses, response_texts)
+
+    def consistency_warnings(
+        self, answers: Mapping[str, Any], n_responses: int, *, response_texts: Sequence[str] | None = None
+    ) -> list[AnswerIssue]:
+        """The `consistency` rules these answers trip; each needs the annotator's confirmation."""
+        return consistency_warnings(self.questions, self.consistency, answers, n_responses, response_texts)
+
+    def hidden_questions(self, answers: Mapping[str, Any], n_responses: int) -> list[tuple[str, str | None]]:
+        """Questions (and responses, for per-response ones) that `shown_when` hides under these answers."""
+        return hidden_questions(self.questions, answers, n_responses)

@@ -310,3 +310,16 @@ _KIND_CHECKS = {
     QuestionKind.TEXT: _check_text,
     QuestionKind.SPAN: _check_span,
 }
+
+
+class ConsistencyRule(SpecModel):
+    """An answer pattern that is allowed but suspicious, so the annotator confirms it before
+    submitting, e.g. `when: accuracy == 5 and "hallucination" in issues` (a span question's answer
+    reads as the list of its span labels)."""
+
+    when: Condition
+    """The suspicious pattern, in the condition language of `shown_when`."""
+    message: str = Field(min_length=1)
+    """What the annotator is asked to confirm, shown next to the question."""
+    question: str | None = None
+    """Which question the message is shown at (default: the first one the condition names)."""

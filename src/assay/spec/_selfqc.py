@@ -11,13 +11,12 @@ when the condition holds for any response ("explain if any response was rated <=
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from functools import partial
 from typing import Any
 
 from assay.spec._answers import LETTERS, response_letter
 from assay.spec._condition import Condition
 from assay.spec._errors import AnswerError, AnswerIssue
-from assay.spec._question import Question, QuestionKind
+from assay.spec._question import ConsistencyRule, Question, QuestionKind
 
 
 def split_per_response(value: Any, n_responses: int) -> list[Any]:
@@ -57,41 +56,20 @@ def check_answers(
     known = {q.key for q in questions}
     issues.extend(AnswerIssue(key, "not a question of this project") for key in answers if key not in known)
 
-    # Normalise first so conditions compare canonical values (CSV gives "2", conditions say <= 2).
-    item: dict[str, Any] = {}
-    per_response: list[dict[str, Any]] = [{} for _ in range(n_responses)]
-    raw_per_response: dict[str, list[Any]] = {}
-    for q in questions:
-        raw = answers.get(q.key)
-        if not q.per_response:
-            item[q.key] = _normalise(q, raw, n_responses, None, issues, None)
-            continue
-        try:
-            values = split_per_response(raw, n_responses)
-        except AnswerError as exc:
-            issues.append(AnswerIssue(q.key, str(exc)))
-            values = [None] * n_responses
-        raw_per_response[q.key] = values
-        for r, value in enumerate(values):
-            text = response_texts[r] if response_texts is not None and r < len(response_texts) else None
-            per_response[r][q.key] = _normalise(q, value, n_responses, text, issues, response_letter(r))
+    item, per_response, raw_per_response = _normalise_all(questions, answers, n_responses, response_texts, issues)
 
-    per_keys = {q.key for q in questions if q.per_response}
+    holds = _holds(questions, item, per_response)
 
-    def holds(condition: Condition, r: int | None) -> bool:
-        if r is not None:
-            return condition.evaluate({**item, **per_response[r]})
-        if condition.names & per_keys and n_responses:
-            return any(condition.evaluate({**item, **per_response[i]}) for i in range(n_responses))
-        return condition.evaluate(item)
+    def for_response(r: int) -> Callable[[Condition], bool]:
+        return lambda c: holds(c, r)
 
     for q in questions:
         if q.per_response:
             for r in range(n_responses):
                 raw = raw_per_response[q.key][r]
-                issues.extend(_presence(q, raw, partial(holds, r=r), response_letter(r)))
+                issues.extend(_presence(q, raw, for_response(r), response_letter(r)))
         else:
-            issues.extend(_presence(q, answers.get(q.key), partial(holds, r=None), None))
+            issues.extend(_presence(q, answers.get(q.key), lambda c: holds(c, None), None))
     return issues
 
 
@@ -120,3 +98,90 @@ def _presence(q: Question, raw: Any, holds: Callable[[Condition], bool], letter:
     if q.required and not answered:
         return [AnswerIssue(q.key, "an answer is required", letter)]
     return []
+
+
+Normalised = tuple[dict[str, Any], list[dict[str, Any]], dict[str, list[Any]]]
+
+
+def _normalise_all(
+    questions: Sequence[Question], answers: Mapping[str, Any], n_responses: int,
+    response_texts: Sequence[str] | None, issues: list[AnswerIssue],
+) -> Normalised:
+    # Normalise first so conditions compare canonical values (CSV gives "2", conditions say <= 2).
+    item: dict[str, Any] = {}
+    per_response: list[dict[str, Any]] = [{} for _ in range(n_responses)]
+    raw_per_response: dict[str, list[Any]] = {}
+    for q in questions:
+        raw = answers.get(q.key)
+        if not q.per_response:
+            item[q.key] = _normalise(q, raw, n_responses, None, issues, None)
+            continue
+        try:
+            values = split_per_response(raw, n_responses)
+        except AnswerError as exc:
+            issues.append(AnswerIssue(q.key, str(exc)))
+            values = [None] * n_responses
+        raw_per_response[q.key] = values
+        for r, value in enumerate(values):
+            text = response_texts[r] if response_texts is not None and r < len(response_texts) else None
+            per_response[r][q.key] = _normalise(q, value, n_responses, text, issues, response_letter(r))
+
+    return item, per_response, raw_per_response
+
+
+def _holds(
+    questions: Sequence[Question], item: dict[str, Any], per_response: list[dict[str, Any]]
+) -> Callable[[Condition, int | None], bool]:
+    """Evaluate a condition for response r, or for the item (holding when it holds for any response
+    if it reads per-response answers)."""
+    per_keys = {q.key for q in questions if q.per_response}
+
+    def holds(condition: Condition, r: int | None) -> bool:
+        if r is not None:
+            return condition.evaluate({**item, **per_response[r]})
+        if condition.names & per_keys and per_response:
+            return any(condition.evaluate({**item, **answers}) for answers in per_response)
+        return condition.evaluate(item)
+
+    return holds
+
+
+def consistency_warnings(
+    questions: Sequence[Question],
+    rules: Sequence[ConsistencyRule],
+    answers: Mapping[str, Any],
+    n_responses: int,
+    response_texts: Sequence[str] | None = None,
+) -> list[AnswerIssue]:
+    """The consistency rules that fire on these answers: not errors, but things the annotator must
+    confirm ("top accuracy with a hallucination span?"). Per-response rules fire per response."""
+    item, per_response, _raw = _normalise_all(questions, answers, n_responses, response_texts, [])
+    holds = _holds(questions, item, per_response)
+    per_keys = {q.key for q in questions if q.per_response}
+    out: list[AnswerIssue] = []
+    for rule in rules:
+        key = rule.question or next(iter(sorted(rule.when.names)), "")
+        if rule.when.names & per_keys:
+            out.extend(AnswerIssue(key, rule.message, response_letter(r))
+                       for r in range(n_responses) if holds(rule.when, r))
+        elif holds(rule.when, None):
+            out.append(AnswerIssue(key, rule.message, None))
+    return out
+
+
+def hidden_questions(
+    questions: Sequence[Question], answers: Mapping[str, Any], n_responses: int
+) -> list[tuple[str, str | None]]:
+    """`(question key, response letter or None)` for each question hidden by its `shown_when`
+    under these answers, so the page can hide it while the annotator works."""
+    item, per_response, _raw = _normalise_all(questions, answers, n_responses, None, [])
+    holds = _holds(questions, item, per_response)
+    out: list[tuple[str, str | None]] = []
+    for q in questions:
+        if q.shown_when is None:
+            continue
+        if q.per_response:
+            out.extend((q.key, response_letter(r)) for r in range(n_responses) if not holds(q.shown_when, r))
+        elif not holds(q.shown_when, None):
+            out.append((q.key, None))
+    return out

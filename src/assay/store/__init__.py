@@ -23,6 +23,7 @@ from assay.store._models import (
     Role,
     SpecVersion,
     User,
+    WebSession,
 )
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "Role",
     "SpecVersion",
     "User",
+    "WebSession",
     "current_revision",
     "downgrade",
     "head_revision",

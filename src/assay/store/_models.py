@@ -144,6 +144,25 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(16), default="en")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Login throttling lives in the database so that every app process sees the same count.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    shortcuts: Mapped[dict[str, str] | None] = mapped_column(JSONType)
+    """The user's remapped keyboard shortcuts, {action: key}; None = defaults."""
+
+
+class WebSession(Base):
+    """A browser login. The cookie carries a random id; only its SHA-256 is stored, so a leaked
+    database does not hand out live sessions. The CSRF token is per session (synchronizer pattern)."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ApiToken(Base):
@@ -232,7 +251,12 @@ class Item(Base):
     __tablename__ = "items"
     __table_args__ = (
         Index("ix_items_project_hash", "project_id", "content_hash"),
-        Index("ix_items_queue", "project_id", "is_open", "priority", "id"),
+        # ix_items_queue is declared after the class (it needs `priority DESC`). Gold and calibration
+        # items are few: partial indexes find them without scanning the project.
+        Index("ix_items_gold", "project_id", "id", sqlite_where=text("is_gold IS 1"),
+              postgresql_where=text("is_gold IS true")),
+        Index("ix_items_calibration", "project_id", "calibration_round", "id",
+              sqlite_where=text("calibration_round IS NOT NULL"), postgresql_where=text("calibration_round IS NOT NULL")),
         Index(
             "uq_items_project_external_id",
             "project_id",
@@ -267,6 +291,11 @@ class Item(Base):
     is_open: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# The queue in the order "next task" reads it (`ORDER BY priority DESC, id`), so a lease stops at the
+# first open item instead of sorting all of them.
+Index("ix_items_queue", Item.project_id, Item.is_open, Item.priority.desc(), Item.id)
 
 
 class Response(Base):

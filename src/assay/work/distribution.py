@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import string
-from collections.abc import Sequence
+import threading
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import Engine, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from assay.spec import AnswerIssue, ProjectSpec
@@ -29,15 +32,16 @@ from assay.store._models import (
     AssignmentStatus,
     Item,
     Judgement,
+    JudgementAnswer,
     JudgementSource,
     JudgementStatus,
     Project,
     ProjectMember,
     Response,
+    SpecVersion,
 )
-from assay.store.judgements import record_history, sync_answers
-from assay.store.projects import get_project, load_project_spec
-from assay.work.members import get_member
+from assay.store.judgements import answer_rows, record_history, sync_answers
+from assay.store.projects import get_project
 
 LETTERS = string.ascii_uppercase
 
@@ -76,6 +80,71 @@ def _lease(a: Assignment) -> Lease:
     return Lease(a.id, a.item_id, a.kind, a.expires_at)
 
 
+# ---- per-process helpers --------------------------------------------------------------------------
+
+# Expired leases are reclaimed lazily, by whoever asks for work. Doing it on every request cost an
+# UPDATE each time; a process now does it at most every RECLAIM_EVERY (by the `now` it is given), and
+# always when the pool looks empty or the person's own lease has lapsed, so nobody is told "nothing
+# left" while expired slots wait. A lapsed lease keeps its slot at most this much longer.
+RECLAIM_EVERY = timedelta(seconds=10)
+_last_reclaim: dict[tuple[str, int], datetime] = {}
+_SQLITE_WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_guard = threading.Lock()
+# Spec versions never change once saved: parsed specs are shared by hash (as in store.projects), and
+# a request reads only the 64-character hash instead of the whole spec document.
+_SPECS: dict[str, ProjectSpec] = {}
+_SPECS_MAX = 256
+
+
+@contextmanager
+def _write(db: Database) -> Iterator[Session]:
+    """A write session. On SQLite, this process's writers queue on a lock first: SQLite has one
+    writer anyway, and waiting in its busy handler (sleeps of up to 100 ms between retries) made
+    the tail latency of concurrent requests ten times the work itself."""
+    if not db.is_sqlite:
+        with db.write_session() as session:
+            yield session
+        return
+    with _guard:
+        lock = _SQLITE_WRITERS.setdefault(db.engine, threading.Lock())
+    with lock, db.write_session() as session:
+        yield session
+
+
+def _reclaim_due(session: Session, project_id: int, now: datetime) -> bool:
+    key = (str(session.get_bind().engine.url), project_id)
+    with _guard:
+        last = _last_reclaim.get(key)
+        if last is not None and last <= now < last + RECLAIM_EVERY:
+            return False
+        _last_reclaim[key] = now
+        return True
+
+
+def _spec(session: Session, project: Project, spec_hash: str | None = None) -> ProjectSpec:
+    if spec_hash is None:
+        spec_hash = session.scalar(
+            select(SpecVersion.spec_hash).where(
+                SpecVersion.project_id == project.id, SpecVersion.version == project.current_spec_version
+            )
+        )
+    spec = _SPECS.get(spec_hash) if spec_hash else None
+    if spec is None:
+        doc = session.scalar(
+            select(SpecVersion.spec).where(
+                SpecVersion.project_id == project.id, SpecVersion.version == project.current_spec_version
+            )
+        )
+        assert doc is not None, "a project always has its current spec version"
+        spec = ProjectSpec.model_validate(doc)
+        if spec_hash:
+            with _guard:
+                if len(_SPECS) >= _SPECS_MAX:
+                    _SPECS.clear()
+                _SPECS[spec_hash] = spec
+    return spec
+
+
 def reclaim_expired(session: Session, project_id: int, now: datetime) -> int:
     """Return expired leases' slots to the pool. Their rows stay (as `expired`), so the same person is
     not given the item again, but the item is open to others."""
@@ -99,32 +168,99 @@ def _release_slot(session: Session, item_id: int) -> None:
     session.execute(update(Item).where(Item.id == item_id).values(taken=Item.taken - 1, is_open=True))
 
 
+# ---- leasing --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    """A lease with what the annotator works on, read in the lease's own transaction."""
+
+    lease: Lease
+    item: Item
+    responses: list[Response]
+    draft: dict[str, Any] | None
+    """Answers saved earlier on this item (stored form, keyed by response id), if any."""
+    spec: ProjectSpec
+
+
 def lease_next(db: Database, project: str, user_id: int, *, now: datetime | None = None) -> Lease | None:
     """The next task for `user_id` in `project`: their live lease if they have one, else a new one.
     None when there is nothing left for them (or they reached their cap)."""
     now = _now(now)
-    with db.write_session() as session:
-        proj = get_project(session, project)
-        spec = load_project_spec(session, proj)
-        member = get_member(session, proj.id, user_id)
-        if member is None:
-            raise NotAMember(f"user {user_id} is not a member of project {project!r}")
+    with _write(db) as session:
+        found = _lease_in(session, project, user_id, now)
+        return found[0] if found else None
+
+
+def lease_task(
+    db: Database, project: str, user_id: int, *, now: datetime | None = None,
+    check: Callable[[Session], object] | None = None,
+) -> Task | None:
+    """`lease_next`, plus the item, its responses and any draft, all in one transaction. `check` runs
+    first in that transaction (a door's own access rule: raise to refuse)."""
+    now = _now(now)
+    with _write(db) as session:
+        if check is not None:
+            check(session)
+        found = _lease_in(session, project, user_id, now)
+        if found is None:
+            return None
+        lease, spec = found
+        rows = session.execute(
+            select(Item, Response, Judgement.answers)
+            .outerjoin(Response, Response.item_id == Item.id)
+            .outerjoin(Judgement, (Judgement.item_id == Item.id) & (Judgement.user_id == user_id))
+            .where(Item.id == lease.item_id)
+            .order_by(Response.position)
+        ).all()
+        item = rows[0][0]
+        responses = [r for _, r, _ in rows if r is not None]
+        draft = rows[0][2] or None
+        return Task(lease, item, responses, draft, spec)
+
+
+def _lease_in(session: Session, project: str, user_id: int, now: datetime) -> tuple[Lease, ProjectSpec] | None:
+    row = session.execute(
+        select(Project, SpecVersion.spec_hash, ProjectMember)
+        .join(SpecVersion, (SpecVersion.project_id == Project.id) & (SpecVersion.version == Project.current_spec_version))
+        .outerjoin(
+            ProjectMember,
+            (ProjectMember.project_id == Project.id) & (ProjectMember.user_id == user_id) & ProjectMember.active.is_(True),
+        )
+        .where(Project.slug == project)
+    ).first()
+    if row is None:
+        get_project(session, project)  # raises ProjectNotFound, naming the known projects
+        raise AssertionError("a project always has its current spec version")
+    proj, spec_hash, member = row
+    if member is None:
+        raise NotAMember(f"user {user_id} is not a member of project {project!r}")
+    spec = _spec(session, proj, spec_hash)
+    reclaimed = _reclaim_due(session, proj.id, now)
+    if reclaimed:
         reclaim_expired(session, proj.id, now)
 
-        live = session.scalar(
-            select(Assignment)
-            .where(
-                Assignment.project_id == proj.id,
-                Assignment.user_id == user_id,
-                Assignment.status == AssignmentStatus.leased,
-            )
-            .order_by(Assignment.leased_at)
-            .limit(1)
+    live = session.scalar(
+        select(Assignment)
+        .where(
+            Assignment.project_id == proj.id,
+            Assignment.user_id == user_id,
+            Assignment.status == AssignmentStatus.leased,
         )
-        if live is not None:
-            return _lease(live)
+        .order_by(Assignment.leased_at)
+        .limit(1)
+    )
+    if live is not None and live.expires_at is not None and _aware(live.expires_at) < now:
+        # Their own lease lapsed since the last reclaim: reclaim now, as if it had run first.
+        reclaim_expired(session, proj.id, now)
+        reclaimed = True
+        live = None
+    if live is not None:
+        return _lease(live), spec
 
-        dist = spec.distribution
+    dist = spec.distribution
+    done = 0
+    if dist.max_per_annotator is not None or dist.gold_rate > 0:
         done = session.scalar(
             select(func.count())
             .select_from(Assignment)
@@ -134,30 +270,35 @@ def lease_next(db: Database, project: str, user_id: int, *, now: datetime | None
                 Assignment.status.in_([AssignmentStatus.leased, AssignmentStatus.submitted]),
             )
         ) or 0
-        if dist.max_per_annotator is not None and done >= dist.max_per_annotator:
-            return None
-
-        expires = now + timedelta(minutes=dist.lease_minutes)
-        for kind, pick in (("calibration", _pick_calibration), ("gold", _pick_gold), ("normal", _pick_regular)):
-            if kind == "gold" and not _gold_turn(user_id, done, dist.gold_rate):
-                continue
-            item_id = pick(session, proj, spec, member, user_id)
-            if item_id is None:
-                continue
-            a = Assignment(
-                project_id=proj.id, item_id=item_id, user_id=user_id, kind=kind,
-                status=AssignmentStatus.leased, leased_at=now, expires_at=expires,
-            )
-            session.add(a)
-            if kind == "normal":
-                session.execute(
-                    update(Item)
-                    .where(Item.id == item_id)
-                    .values(taken=Item.taken + 1, is_open=Item.taken + 1 < dist.overlap)
-                )
-            session.flush()
-            return _lease(a)
+    if dist.max_per_annotator is not None and done >= dist.max_per_annotator:
         return None
+
+    expires = now + timedelta(minutes=dist.lease_minutes)
+    for kind, pick in (("calibration", _pick_calibration), ("gold", _pick_gold), ("normal", _pick_regular)):
+        if kind == "gold" and not _gold_turn(user_id, done, dist.gold_rate):
+            continue
+        item_id = pick(session, proj, spec, member, user_id)
+        if item_id is None and kind == "normal" and not reclaimed:
+            # The pool looks empty: give lapsed leases back before saying so.
+            reclaim_expired(session, proj.id, now)
+            item_id = pick(session, proj, spec, member, user_id)
+        if item_id is None:
+            continue
+        # Core statements, not the ORM's unit of work: a third of the request's CPU went to flushing.
+        assignment_id = session.execute(
+            insert(Assignment)
+            .values(project_id=proj.id, item_id=item_id, user_id=user_id, kind=kind,
+                    status=AssignmentStatus.leased, leased_at=now, expires_at=expires)
+            .returning(Assignment.id)
+        ).scalar_one()
+        if kind == "normal":
+            session.execute(
+                update(Item)
+                .where(Item.id == item_id)
+                .values(taken=Item.taken + 1, is_open=Item.taken + 1 < dist.overlap)
+            )
+        return Lease(assignment_id, item_id, kind, expires), spec
+    return None
 
 
 def _not_seen_by(user_id: int) -> Any:
@@ -295,21 +436,38 @@ def _judgement_for(session: Session, a: Assignment, spec_version: int, spec: Pro
     return j
 
 
+def _project_spec(session: Session, project_id: int) -> tuple[Project, ProjectSpec]:
+    row = session.execute(
+        select(Project, SpecVersion.spec_hash)
+        .join(SpecVersion, (SpecVersion.project_id == Project.id) & (SpecVersion.version == Project.current_spec_version))
+        .where(Project.id == project_id)
+    ).first()
+    assert row is not None, "a project always has its current spec version"
+    return row[0], _spec(session, row[0], row[1])
+
+
 def save_draft(db: Database, assignment_id: int, user_id: int, answers: dict[str, Any], *, now: datetime | None = None) -> int:
     """Autosave: store answers as a draft without self-QC. Returns the judgement id."""
     now = _now(now)
-    with db.write_session() as session:
+    with _write(db) as session:
         a = _own_assignment(session, assignment_id, user_id)
         if a.status != AssignmentStatus.leased:
             raise LeaseError(f"assignment {assignment_id} is {a.status.value}, not open for drafts")
-        proj = session.get(Project, a.project_id)
-        assert proj is not None
-        spec = load_project_spec(session, proj)
+        proj, spec = _project_spec(session, a.project_id)
         j = _judgement_for(session, a, proj.current_spec_version, spec, now)
         j.answers = to_stored_answers(spec, {k: v for k, v in answers.items() if v not in (None, "", [])},
                                       _responses(session, a.item_id))
         j.updated_at = now
         return j.id
+
+
+class NeedsConfirmation(ValueError):
+    """The answers are valid but trip the project's consistency rules; nothing was saved. Submit
+    again with `confirm=True` to keep them."""
+
+    def __init__(self, warnings: list[AnswerIssue]) -> None:
+        super().__init__("; ".join(str(w) for w in warnings))
+        self.warnings = warnings
 
 
 def submit(
@@ -320,31 +478,66 @@ def submit(
     *,
     time_spent_ms: int | None = None,
     now: datetime | None = None,
+    confirm: bool = True,
 ) -> int:
     """Submit answers on a lease after self-QC. Returns the judgement id.
 
     A lease that expired is still accepted if the item has room (its slot is taken back); otherwise
-    LeaseError, and the item's overlap holds."""
+    LeaseError, and the item's overlap holds. With `confirm=False`, answers that trip the project's
+    consistency rules raise NeedsConfirmation instead of being saved."""
     now = _now(now)
-    with db.write_session() as session:
-        a = _own_assignment(session, assignment_id, user_id)
+    with _write(db) as session:
+        # The assignment (locked on PostgreSQL) and this person's judgement of the item in one query.
+        stmt = (
+            select(Assignment, Judgement)
+            .outerjoin(Judgement, (Judgement.item_id == Assignment.item_id) & (Judgement.user_id == Assignment.user_id))
+            .where(Assignment.id == assignment_id)
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            stmt = stmt.with_for_update(of=Assignment)
+        row = session.execute(stmt).first()
+        if row is None or row[0].user_id != user_id:
+            raise LeaseError(f"assignment {assignment_id} is not yours")
+        a, j = row
         if a.status == AssignmentStatus.submitted:
             raise LeaseError(f"assignment {assignment_id} was already submitted")
         if a.status == AssignmentStatus.skipped:
             raise LeaseError(f"assignment {assignment_id} was skipped")
-        proj = session.get(Project, a.project_id)
-        assert proj is not None
-        spec = load_project_spec(session, proj)
+        proj, spec = _project_spec(session, a.project_id)
         responses = _responses(session, a.item_id)
-        issues = spec.check_answers(answers, len(responses), response_texts=[r.content for r in responses])
+        texts = [r.content for r in responses]
+        issues = spec.check_answers(answers, len(responses), response_texts=texts)
         if issues:
             raise AnswersRejected(issues)
+        if not confirm and spec.consistency:
+            warnings = spec.consistency_warnings(answers, len(responses), response_texts=texts)
+            if warnings:
+                raise NeedsConfirmation(warnings)
         lapsed = a.status == AssignmentStatus.expired or (a.expires_at is not None and _aware(a.expires_at) < now)
         if lapsed and a.kind == "normal":
             _retake_slot(session, a, spec, expired_row=a.status == AssignmentStatus.expired)
-        j = _judgement_for(session, a, proj.current_spec_version, spec, now)
+        stored = to_stored_answers(spec, answers, responses)
+        if j is None:
+            # A first judgement goes in whole, with Core statements (the ORM's flush cost more than the
+            # SQL), and has no long-form rows to replace.
+            values: dict[str, Any] = dict(
+                project_id=a.project_id, item_id=a.item_id, user_id=a.user_id, assignment_id=a.id, answers=stored,
+                status=JudgementStatus.submitted, source=JudgementSource.human,
+                spec_version=proj.current_spec_version, guidelines_version=spec.guidelines.version,
+                started_at=a.leased_at, submitted_at=now, updated_at=now, time_spent_ms=time_spent_ms,
+            )
+            jid = session.execute(insert(Judgement).values(**values).returning(Judgement.id)).scalar_one()
+            session.execute(
+                update(Assignment).where(Assignment.id == a.id).values(status=AssignmentStatus.submitted)
+            )
+            j = Judgement(id=jid, **values)  # transient: read by the history and long-form helpers only
+            record_history(session, j, action="submit", by=user_id, reason=None, old_status="draft", old_value=None)
+            rows = answer_rows(j, spec)
+            if rows:
+                session.execute(insert(JudgementAnswer), rows)
+            return jid
         old_value, old_status = dict(j.answers), j.status.value
-        j.answers = to_stored_answers(spec, answers, responses)
+        j.answers = stored
         j.status = JudgementStatus.submitted
         j.submitted_at = now
         j.updated_at = now
@@ -383,7 +576,7 @@ def skip(db: Database, assignment_id: int, user_id: int, reason: str, *, now: da
     if not reason.strip():
         raise ValueError("say why you skip (the reason helps the project manager)")
     now = _now(now)
-    with db.write_session() as session:
+    with _write(db) as session:
         a = _own_assignment(session, assignment_id, user_id)
         if a.status != AssignmentStatus.leased:
             raise LeaseError(f"assignment {assignment_id} is {a.status.value}, it cannot be skipped")
@@ -411,8 +604,11 @@ __all__ = [
     "AnswersRejected",
     "Lease",
     "LeaseError",
+    "NeedsConfirmation",
     "NotAMember",
+    "Task",
     "lease_next",
+    "lease_task",
     "reclaim_expired",
     "response_letter",
     "save_draft",

@@ -24,6 +24,8 @@ from assay.store._models import (
     Judgement,
     JudgementSource,
     JudgementStatus,
+    Organization,
+    OrgKind,
     Project,
     Response,
     Review,
@@ -54,9 +56,10 @@ def _sampled(judgement_id: int, rate: float) -> bool:
     return int.from_bytes(digest, "big") / 2**64 < rate
 
 
-def review_queue(db: Database, project: str, *, limit: int = 200) -> list[QueueEntry]:
+def review_queue(db: Database, project: str, *, limit: int = 200, org_id: int | None = None) -> list[QueueEntry]:
     """Submitted human judgements waiting for review: a new annotator's first N, items whose
-    annotators disagree, and a sampled share of everything else."""
+    annotators disagree, and a sampled share of everything else. With `org_id` (a vendor's
+    reviewer), only work by that organization's people."""
     with db.session() as session:
         proj = get_project(session, project)
         spec = load_project_spec(session, proj)
@@ -70,6 +73,7 @@ def review_queue(db: Database, project: str, *, limit: int = 200) -> list[QueueE
                 Judgement.status == JudgementStatus.submitted,
                 Judgement.source == JudgementSource.human,
                 Judgement.id.not_in(reviewed),
+                *([User.org_id == org_id] if org_id is not None else []),
             )
             .order_by(Judgement.submitted_at, Judgement.id)
         ).all()
@@ -170,6 +174,17 @@ def review(
         return r.id
 
 
+def scope_org(session: Session, user: User) -> int | None:
+    """The organization whose work this user is limited to: their own for a vendor's people, None
+    (everything) for the lab's."""
+    org = session.get(Organization, user.org_id)
+    return user.org_id if org is not None and org.kind == OrgKind.vendor else None
+
+
+def judgement_author_org(session: Session, judgement_id: int) -> int | None:
+    return session.scalar(select(User.org_id).join(Judgement, Judgement.user_id == User.id).where(Judgement.id == judgement_id))
+
+
 def _reopen_assignment(session: Session, j: Judgement, lease_minutes: int, now: datetime) -> None:
     a = session.scalar(select(Assignment).where(Assignment.item_id == j.item_id, Assignment.user_id == j.user_id))
     if a is None:  # imported judgements have no assignment: give them one so the rework has a lease
@@ -249,8 +264,9 @@ def adjudicate(
         return n
 
 
-def item_judgements(db: Database, item_id: int) -> list[dict[str, Any]]:
-    """All judgements on an item side by side, for the adjudication view (per-response answers by letter)."""
+def item_judgements(db: Database, item_id: int, *, org_id: int | None = None) -> list[dict[str, Any]]:
+    """All judgements on an item side by side, for the adjudication view (per-response answers by letter).
+    With `org_id`, only those by that organization's people."""
     with db.session() as session:
         item = session.get(Item, item_id)
         if item is None:
@@ -261,7 +277,8 @@ def item_judgements(db: Database, item_id: int) -> list[dict[str, Any]]:
         responses = _responses(session, item_id)
         rows = session.execute(
             select(Judgement, User.username).join(User, User.id == Judgement.user_id)
-            .where(Judgement.item_id == item_id).order_by(User.username)
+            .where(Judgement.item_id == item_id, *([User.org_id == org_id] if org_id is not None else []))
+            .order_by(User.username)
         ).all()
         return [
             {"judgement_id": j.id, "annotator": name, "status": j.status.value,

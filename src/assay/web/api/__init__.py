@@ -2,12 +2,15 @@
 
 from fastapi import APIRouter
 
-from assay.web.api import manage, projects, review, tasks
+from assay.web.api import history, manage, projects, quality, review, selfqc, tasks
 
 router = APIRouter()
 router.include_router(projects.router)
 router.include_router(tasks.router)
 router.include_router(manage.router)
 router.include_router(review.router)
+router.include_router(history.router)
+router.include_router(selfqc.router)
+router.include_router(quality.router)
 
 __all__ = ["router"]

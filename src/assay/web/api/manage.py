@@ -6,15 +6,19 @@ upload with a bad record imports nothing and reports each bad record with its li
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, File, Form, HTTPException, Query, UploadFile, status
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from starlette.background import BackgroundTask
+from starlette.datastructures import UploadFile as StarletteUpload
 
-from assay.io import ImportFailed, import_file
+from assay.io import ImportFailed, export_project, import_file
 from assay.io.containers import ContainerError
 from assay.io.schemas import MappingError, SchemaError
 from assay.spec import SpecError, parse_spec
@@ -22,6 +26,7 @@ from assay.store import Item, Judgement, JudgementAnswer, JudgementStatus, Respo
 from assay.store.projects import ProjectExists, create_project
 from assay.web.api._deps import DB, CurrentUser
 from assay.web.api.projects import ProjectOut, _out, sees_all_projects, visible_project
+from assay.work.review import scope_org
 
 router = APIRouter(tags=["manage"])
 MANAGERS = (Role.admin, Role.manager)
@@ -74,6 +79,14 @@ async def upload(
     _require(user, MANAGERS)
     with db.session() as session:
         visible_project(session, user, slug)
+        if not sees_all_projects(session, user):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "only admins and the lab's managers import data")
+    return await import_upload(db, slug, user.id, file, schema=schema, skip_invalid=skip_invalid)
+
+
+async def import_upload(db: Any, slug: str, user_id: int, file: StarletteUpload, *, schema: str | None,
+                        skip_invalid: bool) -> ImportOut:
+    """Import an uploaded file as the CLI would; 422 with every bad record's line and field."""
     name = Path(file.filename or "upload.jsonl").name
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
@@ -81,8 +94,8 @@ async def upload(
             while chunk := await file.read(1 << 20):
                 out.write(chunk)
         try:
-            report = import_file(db, slug, path, schema=schema, skip_invalid=skip_invalid,
-                                 rejects_path=Path(tmp) / "rejects.jsonl", created_by=user.id)
+            report = import_file(db, slug, path, schema=schema or None, skip_invalid=skip_invalid,
+                                 rejects_path=Path(tmp) / "rejects.jsonl", created_by=user_id)
         except ImportFailed as e:
             raise HTTPException(422, {"message": str(e), "issues": e.report.issue_lines(100)}) from None
         except (ContainerError, SchemaError, MappingError) as e:
@@ -93,6 +106,28 @@ async def upload(
         judgements_added=report.judgements_added, judgements_updated=report.judgements_updated,
         rejected=report.rejected, issues=report.issue_lines(100),
     )
+
+
+@router.get("/projects/{slug}/export", summary="Download the project's data (wide or long form)",
+            response_class=FileResponse)
+def export(
+    slug: str,
+    db: DB,
+    user: CurrentUser,
+    form: Annotated[Literal["wide", "long"], Query(description="wide: a row per item; long: a row per answer.")] = "wide",
+    container: Annotated[Literal["jsonl", "json", "csv", "tsv", "parquet", "xlsx"], Query()] = "jsonl",
+    include_drafts: bool = False,
+) -> FileResponse:
+    with db.session() as session:
+        if not sees_all_projects(session, user):
+            # A vendor's people must not download the lab's (or other vendors') judgements.
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "only admins and the lab's managers export")
+        visible_project(session, user, slug)
+    tmp = tempfile.mkdtemp(prefix="assay-export-")
+    path = Path(tmp) / f"{slug}-{form}.{container}"
+    export_project(db, slug, path, form=form, container=container, include_drafts=include_drafts,
+                   xlsx_overflow="split")
+    return FileResponse(path, filename=path.name, background=BackgroundTask(shutil.rmtree, tmp, ignore_errors=True))
 
 
 class AnswerRow(BaseModel):
@@ -120,13 +155,15 @@ def judgements(
     _require(user, READERS)
     with db.session() as session:
         project = visible_project(session, user, slug)
+        scope = scope_org(session, user)  # a vendor's people read their own organization's work only
         rows = session.execute(
             select(JudgementAnswer, Item.external_id, Item.content_hash, User.username, Judgement.submitted_at)
             .join(Judgement, Judgement.id == JudgementAnswer.judgement_id)
             .join(Item, Item.id == JudgementAnswer.item_id)
             .join(User, User.id == JudgementAnswer.user_id)
             .where(JudgementAnswer.project_id == project.id, JudgementAnswer.id > cursor,
-                   Judgement.status == JudgementStatus.submitted)
+                   Judgement.status == JudgementStatus.submitted,
+                   *([User.org_id == scope] if scope is not None else []))
             .order_by(JudgementAnswer.id)
             .limit(limit)
         ).all()

@@ -11,7 +11,16 @@ from pydantic import BaseModel, Field
 from assay.store import Item, Judgement, Project, Role, User
 from assay.web.api._deps import DB, CurrentUser
 from assay.web.api.projects import visible_project
-from assay.work.review import ReviewError, adjudicate, inbox, item_judgements, review, review_queue
+from assay.work.review import (
+    ReviewError,
+    adjudicate,
+    inbox,
+    item_judgements,
+    judgement_author_org,
+    review,
+    review_queue,
+    scope_org,
+)
 
 router = APIRouter(tags=["review"])
 REVIEWERS = (Role.admin, Role.manager, Role.reviewer)
@@ -22,18 +31,23 @@ def _require_reviewer(user: User) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "needs role admin, manager or reviewer")
 
 
-def _check_visible(db: Any, user: User, *, judgement_id: int | None = None, item_id: int | None = None) -> None:
-    """404 unless the judgement/item belongs to a project this user can see."""
+def _check_visible(db: Any, user: User, *, judgement_id: int | None = None, item_id: int | None = None) -> int | None:
+    """404 unless the judgement/item belongs to a project this user can see (and, for a vendor's
+    reviewer, the judgement is by their own organization). Returns the organization scope."""
     with db.session() as session:
+        scope = scope_org(session, user)
         if judgement_id is not None:
             j = session.get(Judgement, judgement_id)
             item_id = j.item_id if j is not None else None
+            if scope is not None and judgement_author_org(session, judgement_id) != scope:
+                item_id = None
         item = session.get(Item, item_id) if item_id is not None else None
         if item is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "not found")
         project = session.get(Project, item.project_id)
         assert project is not None
         visible_project(session, user, project.slug)
+        return scope
 
 
 class QueueEntryOut(BaseModel):
@@ -73,7 +87,8 @@ def get_queue(slug: str, db: DB, user: CurrentUser) -> list[QueueEntryOut]:
     _require_reviewer(user)
     with db.session() as session:
         visible_project(session, user, slug)
-    return [QueueEntryOut(**e.__dict__) for e in review_queue(db, slug)]
+        scope = scope_org(session, user)
+    return [QueueEntryOut(**e.__dict__) for e in review_queue(db, slug, org_id=scope)]
 
 
 @router.post("/judgements/{judgement_id}/reviews", response_model=ReviewOut, summary="Accept, reject or correct")
@@ -95,14 +110,15 @@ def get_inbox(db: DB, user: CurrentUser) -> list[InboxOut]:
 @router.get("/items/{item_id}/judgements", summary="All judgements on an item, side by side")
 def get_item_judgements(item_id: int, db: DB, user: CurrentUser) -> list[dict[str, Any]]:
     _require_reviewer(user)
-    _check_visible(db, user, item_id=item_id)
-    return item_judgements(db, item_id)
+    scope = _check_visible(db, user, item_id=item_id)
+    return item_judgements(db, item_id, org_id=scope)
 
 
 @router.put("/items/{item_id}/final", summary="Adjudicate: set the item's final answers")
 def put_final(item_id: int, body: AdjudicateIn, db: DB, user: CurrentUser) -> dict[str, int]:
     _require_reviewer(user)
-    _check_visible(db, user, item_id=item_id)
+    if _check_visible(db, user, item_id=item_id) is not None:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "final answers are set by the lab's reviewers")
     try:
         return {"answers_set": adjudicate(db, item_id, user.id, body.answers, reason=body.reason)}
     except ReviewError as e:

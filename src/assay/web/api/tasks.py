@@ -13,8 +13,7 @@ from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from assay.spec import ProjectSpec
-from assay.store import Assignment, Item, Judgement
+from assay.store import Assignment, Judgement, Project
 from assay.store import Response as ModelResponse
 from assay.store.projects import load_project_spec
 from assay.web.api._deps import DB, CurrentUser
@@ -22,8 +21,10 @@ from assay.web.api.projects import visible_project
 from assay.work.distribution import (
     AnswersRejected,
     LeaseError,
+    NeedsConfirmation,
     NotAMember,
-    lease_next,
+    Task,
+    lease_task,
     response_letter,
     save_draft,
     skip,
@@ -57,6 +58,7 @@ class TaskOut(BaseModel):
 class AnswersIn(BaseModel):
     answers: dict[str, Any] = Field(description="By question key; per-response answers as {letter: value}.")
     time_spent_ms: int | None = Field(None, ge=0)
+    confirm: bool = Field(False, description="Submit even though consistency rules ask for confirmation.")
 
 
 class SkipIn(BaseModel):
@@ -67,18 +69,14 @@ class SubmitOut(BaseModel):
     judgement_id: int
 
 
-def _task(session: Any, spec: ProjectSpec, a: Assignment) -> TaskOut:
-    item = session.get(Item, a.item_id)
-    responses = list(
-        session.scalars(select(ModelResponse).where(ModelResponse.item_id == a.item_id).order_by(ModelResponse.position))
-    )
+def _task(task: Task) -> TaskOut:
+    spec, item, responses = task.spec, task.item, task.responses
     layout = spec.layout
     shown = responses[: layout.responses] if layout.responses else []
-    draft = session.scalar(select(Judgement).where(Judgement.item_id == a.item_id, Judgement.user_id == a.user_id))
-    draft_answers = to_letter_answers(spec, draft.answers, responses) if draft is not None and draft.answers else None
+    draft_answers = to_letter_answers(spec, task.draft, responses) if task.draft else None
     return TaskOut(
-        assignment_id=a.id,
-        expires_at=a.expires_at,
+        assignment_id=task.lease.assignment_id,
+        expires_at=task.lease.expires_at,
         item_id=item.id,
         prompt=item.prompt,
         messages=item.messages,
@@ -97,19 +95,14 @@ def _task(session: Any, spec: ProjectSpec, a: Assignment) -> TaskOut:
 @router.post("/projects/{slug}/tasks/next", response_model=TaskOut, summary="Lease your next task",
              responses={204: {"description": "Nothing left for you"}})
 def next_task(slug: str, db: DB, user: CurrentUser) -> TaskOut | Response:
-    with db.session() as session:
-        visible_project(session, user, slug)
     try:
-        lease = lease_next(db, slug, user.id)
+        # Visibility, the lease and what it shows, all in the lease's transaction.
+        task = lease_task(db, slug, user.id, check=lambda session: visible_project(session, user, slug))
     except NotAMember:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "you are not a member of this project") from None
-    if lease is None:
+    if task is None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
-    with db.session() as session:
-        a = session.get(Assignment, lease.assignment_id)
-        assert a is not None
-        project = visible_project(session, user, slug)
-        return _task(session, load_project_spec(session, project), a)
+    return _task(task)
 
 
 def _lease_errors(fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -118,12 +111,43 @@ def _lease_errors(fn: Any, *args: Any, **kwargs: Any) -> Any:
     except AnswersRejected as e:
         detail = [{"question": i.question, "response": i.response, "message": i.message} for i in e.issues]
         raise HTTPException(422, detail) from None
+    except NeedsConfirmation as e:
+        warnings: list[dict[str, Any]] = [
+            {"question": w.question, "response": w.response, "message": w.message, "confirm": True} for w in e.warnings
+        ]
+        raise HTTPException(422, warnings) from None
     except LeaseError as e:
         # An assignment that is not yours does not exist as far as you are concerned.
         code = status.HTTP_404_NOT_FOUND if "not yours" in str(e) else status.HTTP_409_CONFLICT
         raise HTTPException(code, str(e)) from None
     except (KeyError, ValueError) as e:
         raise HTTPException(422, str(e)) from None
+
+
+def ask_confirmation(db: Any, user_id: int, answers: dict[str, Any], *, assignment_id: int | None = None,
+                     judgement_id: int | None = None) -> None:
+    """422 with `confirm: true` issues when the answers trip the project's consistency rules.
+    Only warnings for answers that are otherwise valid: errors are reported by the submit itself."""
+    with db.session() as session:
+        if assignment_id is not None:
+            row = session.get(Assignment, assignment_id)
+        else:
+            row = session.get(Judgement, judgement_id)
+        if row is None or row.user_id != user_id:
+            return  # the submit reports it
+        project = session.get(Project, row.project_id)
+        assert project is not None
+        spec = load_project_spec(session, project)
+        responses = list(session.scalars(
+            select(ModelResponse).where(ModelResponse.item_id == row.item_id).order_by(ModelResponse.position)))
+        texts = [r.content for r in responses]
+        if not spec.consistency or spec.check_answers(answers, len(responses), response_texts=texts):
+            return
+        warnings = spec.consistency_warnings(answers, len(responses), response_texts=texts)
+    if warnings:
+        detail: list[dict[str, object]] = [
+            {"question": w.question, "response": w.response, "message": w.message, "confirm": True} for w in warnings]
+        raise HTTPException(422, detail)
 
 
 @router.put("/assignments/{assignment_id}/draft", response_model=SubmitOut, summary="Autosave answers as a draft")
@@ -133,7 +157,9 @@ def put_draft(assignment_id: int, body: AnswersIn, db: DB, user: CurrentUser) ->
 
 @router.post("/assignments/{assignment_id}/submit", response_model=SubmitOut, summary="Submit answers")
 def post_submit(assignment_id: int, body: AnswersIn, db: DB, user: CurrentUser) -> SubmitOut:
-    jid = _lease_errors(submit, db, assignment_id, user.id, body.answers, time_spent_ms=body.time_spent_ms)
+    # Consistency warnings are checked inside the submit's transaction (`confirm`), not in a read before it.
+    jid = _lease_errors(submit, db, assignment_id, user.id, body.answers, time_spent_ms=body.time_spent_ms,
+                        confirm=body.confirm)
     return SubmitOut(judgement_id=jid)
 
 

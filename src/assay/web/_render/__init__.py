@@ -1,0 +1,1 @@
+"""Implementation of :mod:`assay.web.render` (import from there)."""
