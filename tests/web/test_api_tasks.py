@@ -165,3 +165,38 @@ def test_review_over_the_api(world: dict[str, Any], db: Database) -> None:
     assert final.status_code == 200 and final.json() == {"answers_set": 1}
     assert c.put(f"/api/items/{task['item_id']}/final", json={"answers": {"pref": "B"}}, headers=auth(world, "other")).status_code == 403
     assert c.get("/api/items/999999/judgements", headers=auth(world, "rev")).status_code == 404
+
+
+HIDDEN_SPEC = """
+slug: hidden-meta
+name: Hidden metadata
+layout: {fields: [prompt, metadata], responses: 1, hidden_metadata: [answer_key]}
+questions:
+  - {key: ok, kind: choice, title: "OK?", options: ["yes", "no"]}
+"""
+
+
+def test_hidden_metadata_never_reaches_the_annotator(db: Database, tmp_path: Path) -> None:
+    """Metadata keys the layout hides are absent from the JSON task and from the task page."""
+    from tests.web.conftest import PASSWORD, csrf_of
+
+    spec = parse_spec(HIDDEN_SPEC)
+    with db.write_session() as s:
+        project = create_project(s, spec)
+        user = add_user(s, "ann", "annotator", org="Lab", password=PASSWORD)
+        add_member(s, project, user)
+        token = create_token(s, user, "test")
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(orjson.dumps({"id": "x", "prompt": "Is 2 prime?", "response": "Yes.",
+                                   "metadata": {"source": "<b>web</b>", "answer_key": "SECRET-yes"}}) + b"\n")
+    import_file(db, spec.slug, path, schema="responses")
+    c = TestClient(create_app(db))
+    task = c.post(f"/api/projects/{spec.slug}/tasks/next", headers={"Authorization": f"Bearer {token}"}).json()
+    assert task["metadata"] == {"source": "<b>web</b>"}
+
+    form = c.get("/login")
+    c.post("/login", data={"username": "ann", "password": PASSWORD, "csrf": csrf_of(form.text), "next": "/"})
+    page = c.get(f"/p/{spec.slug}/work", follow_redirects=True)
+    assert "/task/" in str(page.url)
+    assert "SECRET" not in page.text and "answer_key" not in page.text
+    assert "&lt;b&gt;web&lt;/b&gt;" in page.text and "<b>web</b>" not in page.text

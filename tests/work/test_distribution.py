@@ -269,3 +269,28 @@ def test_concurrent_annotators_never_exceed_overlap(make_db, tmp_path: Path, bac
         pairs = s.execute(select(Judgement.item_id, Judgement.user_id)).all()
         assert len(pairs) == len(set(pairs)) == 3 * n_items
         assert all(not i.is_open and i.taken == 3 for i in s.scalars(select(Item)))
+
+
+def test_imported_judgements_count_towards_overlap_and_are_not_given_again(db, tmp_path: Path) -> None:
+    """Labels brought in with `--schema judgements` take their item's slots and their authors never
+    get the item again (the demo seeds its annotators' history this way)."""
+    slug, (a0, a1, a2) = setup(db, tmp_path, n_items=3, overlap=2)
+    rows = [{"item": "i0", "annotator": "ann0", "question": "verdict", "value": "good"},
+            {"item": "i0", "annotator": "ann1", "question": "verdict", "value": "bad"},
+            {"item": "i1", "annotator": "ann0", "question": "verdict", "value": "good"}]
+    path = tmp_path / "labels.jsonl"
+    import orjson
+
+    path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
+    import_file(db, slug, path, schema="judgements")
+    import_file(db, slug, path, schema="judgements")  # again: nothing more is counted
+    with db.session() as s:
+        ids = {i.external_id: i.id for i in s.scalars(select(Item))}
+        assert {i.external_id: (i.taken, i.is_open) for i in s.scalars(select(Item))} == {
+            "i0": (2, False), "i1": (1, True), "i2": (0, True)}
+        assert all(j.assignment_id is not None for j in s.scalars(select(Judgement)))
+    # ann0 judged i0 and i1 already: only i2 is left for them; i0 is full for everyone.
+    assert work_until_done(db, slug, a0) == [ids["i2"]]
+    assert work_until_done(db, slug, a2) == [ids["i1"], ids["i2"]]
+    assert work_until_done(db, slug, a1) == []
+    assert counts_by_item(db, slug) == {ids["i0"]: 2, ids["i1"]: 2, ids["i2"]: 2}

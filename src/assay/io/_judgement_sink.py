@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from assay.io._item_sink import _chunks
 from assay.io.schemas import JudgementRecord, RecordError
 from assay.spec import ProjectSpec
 from assay.store._models import (
+    Assignment,
+    AssignmentStatus,
     Item,
     Judgement,
     JudgementSource,
@@ -160,6 +162,7 @@ class JudgementSink:
                 existing[(j.item_id, j.user_id)] = j
         before = {key: _copy(j.answers) for key, j in existing.items()}
         touched: dict[tuple[int, int], Judgement] = {}
+        added: list[Judgement] = []
         now = datetime.now(UTC)
         for p, item_id, rid, value in good:
             key = (item_id, user_ids[p.rec.annotator])
@@ -183,6 +186,7 @@ class JudgementSink:
                 )
                 self.session.add(j)
                 existing[key] = j
+                added.append(j)
                 self.judgements_added += 1
             else:
                 j = found
@@ -197,6 +201,7 @@ class JudgementSink:
                 touched[key] = j
             self.answers += 1
         self.session.flush()
+        self._count_as_distributed(added)
         for key, j in touched.items():
             old = before.get(key)
             if old is not None:
@@ -211,6 +216,46 @@ class JudgementSink:
                 old_value=old,
             )
         sync_answers(self.session, list(touched.values()), self.spec)
+
+    def _count_as_distributed(self, added: list[Judgement]) -> None:
+        """Imported judgements count like work handed out in Assay: each gets a submitted assignment
+        (so its author is never given the item again) and uses a slot of the item's overlap (so the
+        item is not given to more people than planned)."""
+        if not added:
+            return
+        pairs = sorted({(j.item_id, j.user_id) for j in added})
+        held: dict[tuple[int, int], int] = {}
+        kinds: dict[int, str] = {}
+        for chunk in _chunks(pairs, 400):
+            held.update({(i, u): a for i, u, a in self.session.execute(
+                select(Assignment.item_id, Assignment.user_id, Assignment.id)
+                .where(tuple_(Assignment.item_id, Assignment.user_id).in_(chunk)))})
+        for chunk in _chunks(sorted({i for i, _ in pairs}), 900):
+            for item_id, is_gold, round_ in self.session.execute(
+                select(Item.id, Item.is_gold, Item.calibration_round).where(Item.id.in_(chunk))
+            ):
+                kinds[item_id] = "gold" if is_gold else "calibration" if round_ is not None else "normal"
+        slots: dict[int, int] = {}
+        created: list[tuple[Judgement, Assignment]] = []
+        for j in added:
+            key = (j.item_id, j.user_id)
+            if key in held:  # a lease in the workspace for the same item: its slot is already counted
+                j.assignment_id = held[key]
+                continue
+            kind = kinds[j.item_id]
+            a = Assignment(project_id=self.project_id, item_id=j.item_id, user_id=j.user_id, kind=kind,
+                           status=AssignmentStatus.submitted, leased_at=j.started_at, expires_at=None)
+            self.session.add(a)
+            created.append((j, a))
+            if kind == "normal":
+                slots[j.item_id] = slots.get(j.item_id, 0) + 1
+        self.session.flush()
+        for j, a in created:
+            j.assignment_id = a.id
+        overlap = self.spec.distribution.overlap
+        for item_id, n in sorted(slots.items()):
+            self.session.execute(
+                update(Item).where(Item.id == item_id).values(taken=Item.taken + n, is_open=Item.taken + n < overlap))
 
     def _user_id(self, username: str) -> int:
         if username not in self.users:

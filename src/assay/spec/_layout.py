@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -25,6 +25,16 @@ class Layout(SpecModel):
     """Show responses in columns rather than stacked."""
     response_label: str = Field(default="Response", min_length=1)
     """Word used before the letter, e.g. "Response A"."""
+    hidden_metadata: list[str] = Field(default_factory=list)
+    """Metadata keys never shown to annotators, on the page or through the API: answer keys,
+    expected outcomes, provenance that would bias them. Reviewers and exports still see them."""
+
+    def shown_metadata(self, meta: dict[str, Any] | None) -> dict[str, Any]:
+        """The item's metadata an annotator may see: none unless `metadata` is a shown field."""
+        if "metadata" not in self.fields or not meta:
+            return {}
+        hidden = set(self.hidden_metadata)
+        return {k: v for k, v in meta.items() if k not in hidden}
 
     @field_validator("fields")
     @classmethod

@@ -7,6 +7,7 @@ by nh3 against an explicit allow-list before it reaches a template. See docs/des
     render_markdown(text)            -> Markup   formatted view
     render_plain(text)               -> Markup   raw view (escaped, line breaks kept)
     render_transcript(messages, labels=None) -> Markup   OpenAI-style chat messages as turns
+    render_metadata(meta)            -> Markup   item metadata as a key/value list (escaped)
     pygments_css()                   -> str      code-highlighting stylesheet, scoped to .highlight
 
 The stylesheet for the rest is ``assay/web/static/render.css``.
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import orjson
 from markupsafe import Markup, escape
 
 from assay.web._render.code import mark_bidi_controls, pygments_css
@@ -43,6 +45,7 @@ __all__ = [
     "is_safe_url",
     "pygments_css",
     "render_markdown",
+    "render_metadata",
     "render_plain",
     "render_transcript",
     "sanitize",
@@ -76,6 +79,16 @@ def render_markdown(text: str) -> Markup:
             + Markup("</div>")
         )
     return Markup(f'<div class="md" dir="auto">{markdown_to_html_cached(text)}</div>')
+
+
+def render_metadata(meta: Mapping[str, Any]) -> Markup:
+    """Item metadata as ``<dl class="meta">``: strings as they are, anything else as compact JSON,
+    all escaped (metadata comes from imported files and is as untrusted as the responses)."""
+    rows = []
+    for key, value in meta.items():
+        shown = value if isinstance(value, str) else orjson.dumps(value, default=str).decode()
+        rows.append(f"<dt>{escape(clean_text(str(key)))}</dt><dd>{escape(clean_text(shown))}</dd>")
+    return Markup('<dl class="meta">' + "".join(rows) + "</dl>")
 
 
 def _markdown_str(text: str) -> str:

@@ -587,13 +587,12 @@ def skip(db: Database, assignment_id: int, user_id: int, reason: str, *, now: da
 
 
 def submitted_counts(session: Session, project_id: int) -> dict[int, int]:
-    """Submitted human judgements per item (for progress pages and tests)."""
+    """Submitted judgements per item, made here or imported (both take a slot of the overlap)."""
     rows = session.execute(
         select(Judgement.item_id, func.count())
         .where(
             Judgement.project_id == project_id,
             Judgement.status == JudgementStatus.submitted,
-            Judgement.source == JudgementSource.human,
         )
         .group_by(Judgement.item_id)
     )

@@ -51,6 +51,8 @@ class TaskOut(BaseModel):
     reference: str | None = Field(None, description="Only when the layout shows it.")
     domain: str | None
     language: str | None
+    metadata: dict[str, Any] = Field(default_factory=dict, description=(
+        "Item metadata when the layout shows it, without the keys in `layout.hidden_metadata`."))
     responses: list[ResponseOut]
     draft: dict[str, Any] | None = Field(None, description="Answers saved earlier, per-response ones by letter.")
 
@@ -84,6 +86,7 @@ def _task(task: Task) -> TaskOut:
         reference=item.reference if "reference" in layout.fields else None,
         domain=item.domain,
         language=item.language,
+        metadata=layout.shown_metadata(item.meta),
         responses=[
             ResponseOut(letter=response_letter(i), content=r.content, model=r.model if layout.show_model_names else None)
             for i, r in enumerate(shown)

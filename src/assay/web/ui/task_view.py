@@ -19,7 +19,7 @@ from assay.spec import ProjectSpec
 from assay.store import Item, Judgement, Project
 from assay.store import Response as ModelResponse
 from assay.store.projects import load_project_spec
-from assay.web.render import render_markdown, render_transcript
+from assay.web.render import render_markdown, render_metadata, render_transcript
 from assay.web.ui._i18n import Translate
 from assay.web.ui.shortcuts import effective
 from assay.work.distribution import response_letter, to_letter_answers
@@ -67,9 +67,8 @@ def _item_fields(spec: ProjectSpec, item: Item, _: Translate) -> list[tuple[str,
             out.append((_("Domain"), Markup.escape(item.domain + (f" / {item.subdomain}" if item.subdomain else ""))))
         elif name == "language" and item.language:
             out.append((_("Language"), Markup.escape(item.language)))
-        elif name == "metadata" and item.meta:
-            lines = "\n".join(f"{k}: {v}" for k, v in item.meta.items())
-            out.append((_("Metadata"), render_markdown(f"```\n{lines}\n```")))
+        elif name == "metadata" and (shown := spec.layout.shown_metadata(item.meta)):
+            out.append((_("Metadata"), render_metadata(shown)))
     if not out and item.messages:  # a chat item whose layout names only `prompt`
         out.append((_("Conversation"), render_transcript(item.messages, labels=roles)))
     return out
