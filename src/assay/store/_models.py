@@ -110,6 +110,21 @@ class AssignmentStatus(enum.StrEnum):
     expired = "expired"
 
 
+class RunKind(enum.StrEnum):
+    """What a model run does: write responses, judge them, or hold scores imported from elsewhere."""
+
+    generate = "generate"
+    judge = "judge"
+    imported = "imported"
+
+
+class RunStatus(enum.StrEnum):
+    running = "running"
+    finished = "finished"
+    stopped = "stopped"
+    failed = "failed"
+
+
 class ReviewVerdict(enum.StrEnum):
     accept = "accept"
     reject = "reject"
@@ -317,6 +332,9 @@ class Response(Base):
     content_hash: Mapped[str] = mapped_column(String(32))
     meta: Mapped[dict[str, Any] | None] = mapped_column("metadata", JSONType)
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
+    # The generation run that wrote it (`assay generate`), with its sampling parameters in `meta`. No
+    # foreign key: adding one would rebuild the whole responses table on SQLite.
+    run_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -451,3 +469,79 @@ class Consensus(Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ModelRun(Base):
+    """One run of a model over a project: generating responses, judging them, or scores imported from
+    another tool. A run is identified by its configuration: running the same command again continues
+    the same run, so a killed run resumes where it stopped and never pays twice for the same call."""
+
+    __tablename__ = "model_runs"
+    __table_args__ = (
+        Index("uq_model_runs_project_config", "project_id", "config_hash", unique=True),
+        Index("ix_model_runs_project_kind", "project_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    kind: Mapped[RunKind] = mapped_column(_enum(RunKind, "run_kind"))
+    name: Mapped[str] = mapped_column(String(200))
+    endpoint: Mapped[str | None] = mapped_column(String(100))
+    model: Mapped[str | None] = mapped_column(String(200))
+    config: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    config_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[RunStatus] = mapped_column(_enum(RunStatus, "run_status"), default=RunStatus.running)
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+    cache_hits: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    input_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    output_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    # None while no call had a price (an endpoint without prices, or only cached replies).
+    cost_usd: Mapped[float | None] = mapped_column(Float)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class JudgeVerdict(Base):
+    """A model judge's answer to one question about one item: about one response (pointwise, or a
+    per-response question), or about a pair shown in one order (pairwise). Kept apart from human
+    judgements: judges never count as annotators.
+
+    `value` is in the project's answer format with the pair in stored order (`response_id` is A), whatever
+    order the judge saw; `swapped` says it saw them the other way round. `value` is None when the reply
+    had no verdict that could be read (unscored, never guessed); `error` says why."""
+
+    __tablename__ = "judge_verdicts"
+    __table_args__ = (
+        Index("uq_judge_verdicts_unit", "run_id", "item_id", "question", "response_id", "other_response_id",
+              "swapped", unique=True),
+        Index("ix_judge_verdicts_project_question", "project_id", "question"),
+        Index("ix_judge_verdicts_item", "item_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("model_runs.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(String(64))
+    # 0 for item-level questions and for the missing side of a pointwise verdict (no NULLs in the
+    # unique index, which would not hold on every backend).
+    response_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    other_response_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    swapped: Mapped[bool] = mapped_column(Boolean, default=False)
+    judge: Mapped[str] = mapped_column(String(200))
+    value: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    # The value as a number for analysis: a rating, 1/0 for pass/fail, or for a pair 1 = A wins,
+    # 0 = B wins, 0.5 = tie. None when unscored or not numeric (a choice among labels).
+    score: Mapped[float | None] = mapped_column(Float)
+    reasoning: Mapped[str | None] = mapped_column(Text)
+    reply: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    input_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    output_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    cost_usd: Mapped[float | None] = mapped_column(Float)
+    cached: Mapped[bool] = mapped_column(Boolean, default=False)
+    latency_ms: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
