@@ -26,6 +26,13 @@ def _pg_schema_url(schema: str) -> str:
     return f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
 
 
+@pytest.fixture(autouse=True)
+def _assay_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing a test runs may write into the working tree: databases and the model cache default to
+    ASSAY_HOME, which points at a fresh directory per test."""
+    monkeypatch.setenv("ASSAY_HOME", str(tmp_path_factory.mktemp("assay-home")))
+
+
 @pytest.fixture
 def make_db(tmp_path: Path) -> Iterator:
     """Factory for fresh databases; each PostgreSQL one lives in its own schema, dropped afterwards."""

@@ -10,6 +10,7 @@ from assay.spec._condition import Condition
 from assay.spec._distribution import Distribution
 from assay.spec._errors import AnswerError, AnswerIssue, SpecError, SpecIssue
 from assay.spec._guidelines import Guidelines
+from assay.spec._judge import JudgeSettings
 from assay.spec._layout import Layout
 from assay.spec._loader import load_spec, parse_spec
 from assay.spec._project import ProjectSpec
@@ -32,6 +33,7 @@ __all__ = [
     "Distribution",
     "Domain",
     "Guidelines",
+    "JudgeSettings",
     "Layout",
     "ProjectSpec",
     "Question",

@@ -17,6 +17,7 @@ from assay.spec._distribution import Distribution
 from assay.spec._errors import AnswerIssue
 from assay.spec._guidelines import Guidelines
 from assay.spec._issues import Issue, raise_issues
+from assay.spec._judge import JudgeSettings
 from assay.spec._layout import Layout
 from assay.spec._question import ConsistencyRule, Question
 from assay.spec._selfqc import check_answers, consistency_warnings, hidden_questions
@@ -65,6 +66,8 @@ class ProjectSpec(SpecModel):
     """How items are handed out and reviewed."""
     consistency: list[ConsistencyRule] = Field(default_factory=list)
     """Answer patterns the annotator must confirm before submitting (self-QC warnings, not errors)."""
+    judge: JudgeSettings = Field(default_factory=JudgeSettings)
+    """How model judges answer the questions (`assay judge run`)."""
 
     @field_validator("slug")
     @classmethod
@@ -96,6 +99,7 @@ class ProjectSpec(SpecModel):
             *check_layout(questions, self.layout),
             *check_cases(questions, self.layout, list(enumerate(self.casebook.cases))),
             *self._check_consistency(),
+            *self._check_judge(),
         ]
         raise_issues(issues)
         return self
@@ -110,6 +114,11 @@ class ProjectSpec(SpecModel):
             if rule.question is not None and rule.question not in keys:
                 issues.append((("consistency", i, "question"), f"no question {rule.question!r}"))
         return issues
+
+    def _check_judge(self) -> list[Issue]:
+        keys = set(self.question_keys)
+        return [(("judge", "questions", i), f"no question {key!r}")
+                for i, key in enumerate(self.judge.questions) if key not in keys]
 
     # -- lookups ---------------------------------------------------------------------------------
 
