@@ -9,6 +9,7 @@ provider layer's on-disk cache, so a repeated request never costs twice.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,7 @@ from assay.store import Database, JudgeVerdict, ModelRun, RunKind, RunStatus
 from assay.store.projects import get_project, load_project_spec
 
 FLUSH_EVERY = 100
+FLUSH_SECONDS = 1.0
 Progress = Callable[[int, int | None], None]
 
 
@@ -105,7 +107,8 @@ def _stored_value(q: Question, value: Any, swapped: bool) -> tuple[Any, float | 
         return None, None
     if q.kind == QuestionKind.COMPARE:
         side = {"A": "B", "B": "A"}.get(value, value) if swapped else value
-        return q.check_answer(side), {"A": 1.0, "B": 0.0, "tie": 0.5}[side]
+        # Judges give the winner only: a strength scale, which people must fill in, stays empty.
+        return {"winner": side, "strength": None}, {"A": 1.0, "B": 0.0, "tie": 0.5}[side]
     if q.kind == QuestionKind.RATING:
         return value, float(value)
     return value, None
@@ -173,12 +176,15 @@ def judge_project(db: Database, slug: str, endpoint: Endpoint, *, options: Judge
                 "swapped": unit.swapped, "judge": endpoint.name, "value": value, "score": score,
                 "reasoning": parsed.reasoning or None, "reply": result.text, "error": parsed.error,
                 "input_tokens": result.usage.input_tokens, "output_tokens": result.usage.output_tokens,
-                "cost_usd": result.cost_usd, "cached": result.cached, "latency_ms": int(result.latency_ms),
+                # What producing this verdict cost, even when this run got it from the cache for free.
+                "cost_usd": endpoint.cost(result.usage.input_tokens, result.usage.output_tokens)
+                if result.cached else result.cost_usd,
+                "cached": result.cached, "latency_ms": int(result.latency_ms),
             })
             state.tally.add_reply(cached=result.cached, input_tokens=result.usage.input_tokens,
                                   output_tokens=result.usage.output_tokens, cost=result.cost_usd)
             state.unscored += parsed.value is None
-        if len(state.rows) >= FLUSH_EVERY or state.tally.errors >= FLUSH_EVERY:
+        if state.due():
             state.flush()
 
     status = RunStatus.stopped
@@ -211,12 +217,20 @@ class _State:
         self.tally = Tally()
         self.totals = Tally()
         self.already_done = self.stored = self.unscored = self.failed = 0
+        self.last_flush = time.monotonic()
+
+    def due(self) -> bool:
+        """Write every FLUSH_EVERY results or FLUSH_SECONDS: a hard kill loses at most that much
+        bookkeeping (the replies themselves are in the cache, so they are not paid for again)."""
+        waiting = len(self.rows) + self.tally.errors
+        return waiting >= FLUSH_EVERY or (waiting > 0 and time.monotonic() - self.last_flush >= FLUSH_SECONDS)
 
     def flush(self) -> None:
         if not self.rows and self.tally.empty:
             return
         rows, tally = self.rows, self.tally
         self.rows, self.tally = [], Tally()
+        self.last_flush = time.monotonic()
         with self.db.write_session() as session:
             if rows:
                 session.execute(insert(JudgeVerdict), rows)

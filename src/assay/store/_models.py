@@ -539,6 +539,8 @@ class JudgeVerdict(Base):
     reasoning: Mapped[str | None] = mapped_column(Text)
     reply: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
+    # Tokens and cost of the call that produced the reply; `cached` says this run got it from the
+    # cache without paying (the run's own totals count only what it paid).
     input_tokens: Mapped[int] = mapped_column(Integer, default=0)
     output_tokens: Mapped[int] = mapped_column(Integer, default=0)
     cost_usd: Mapped[float | None] = mapped_column(Float)
