@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from assay import __version__
-from assay.cli import data, demo, judge, members, projects, quality, serve, stats, users
+from assay.cli import data, demo, judge, members, prep, projects, quality, serve, stats, users
 
 app = typer.Typer(
     name="assay",
@@ -45,6 +45,7 @@ app.add_typer(quality.app, name="quality")
 app.add_typer(judge.app, name="judge")
 app.add_typer(judge.models_app, name="models")
 app.command("generate", epilog="Example: assay generate sft-writing --model local-qwen --samples 2")(judge.generate)
+app.add_typer(prep.app, name="prep")
 app.command("demo", epilog="Example: assay demo")(demo.demo)
 app.command("serve", epilog="Example: assay serve --port 8000")(serve.serve)
 
