@@ -88,7 +88,7 @@ class _Columns:
                 array = None
             if array is not None and pa.types.is_null(array.type):
                 return pa.array(values, type=pa.string())
-            if array is not None and same(array.to_pylist(), values):
+            if array is not None and not _has_empty_struct(array.type) and same(array.to_pylist(), values):
                 return array
             self.json_columns.add(name)
             return pa.array(_json_text(values), type=pa.string())
@@ -106,6 +106,15 @@ class _Columns:
                 number=number, field=name,
             )
         return array
+
+
+def _has_empty_struct(t: pa.DataType) -> bool:
+    """Parquet cannot store a struct without fields (what Arrow infers from columns of empty objects)."""
+    if pa.types.is_struct(t):
+        return t.num_fields == 0 or any(_has_empty_struct(t.field(i).type) for i in range(t.num_fields))
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return _has_empty_struct(t.value_type)
+    return False
 
 
 def _fits(value: Any, target: pa.DataType) -> bool:

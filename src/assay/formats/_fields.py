@@ -123,9 +123,12 @@ def leftovers(record: Mapping[str, Any], owned: Iterable[str]) -> dict[str, Any]
     owned = set(owned)
     out: dict[str, Any] = {}
     for key, value in record.items():
-        if key in owned or missing(value):
+        # Only None is dropped: an empty string is data (UltraFeedback's custom_system_prompt is often "").
+        if key in owned or value is None:
             continue
         if key == METADATA_KEY:
+            if missing(value):
+                continue
             nested = _as_object(value)
             if nested is not None:
                 out.update({k: v for k, v in nested.items() if v is not None})

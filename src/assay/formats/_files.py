@@ -184,7 +184,7 @@ class CanonicalWriter:
             raise FormatError(f"schema {self.format.name} holds {self.format.record_type.__name__} records, "
                               f"not {type(record).__name__}")
         rows = self.format.write(record, self.options)
-        if self.container in FIXED_COLUMNS:
+        if self.container in FIXED_COLUMNS and METADATA_KEY not in self.format.keys:
             rows = [_fold_metadata(row, self.format.keys) for row in rows]
         return rows
 
@@ -207,8 +207,8 @@ class CanonicalWriter:
     def _open(self) -> None:
         columns = None
         if self.container in FIXED_COLUMNS:
-            seen = {k for row in self._pending for k in row}
-            columns = [k for k in (*self.format.keys, METADATA_KEY) if k in seen] or list(self.format.keys[:1])
+            seen = dict.fromkeys(k for row in self._pending for k in row)
+            columns = [k for k in dict.fromkeys((*self.format.keys, *seen)) if k in seen] or list(self.format.keys[:1])
         if self.container == HF:
             self._out = HFDatasetWriter(self.path, columns or [], {METADATA_KEY})
         elif self.container == "parquet":

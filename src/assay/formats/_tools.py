@@ -32,6 +32,8 @@ LS_PREDICTION_KEYS = ("id", "model_version", "score", "result")
 def _ident(value: Any, field: str) -> int | str | None:
     if missing(value):
         return None
+    if isinstance(value, str) and value.isdigit() and (value == "0" or not value.startswith("0")):
+        return int(value)  # Label Studio ids are numbers; CSV and XLSX cells hand them over as text
     if isinstance(value, bool) or not isinstance(value, int | str):
         if isinstance(value, float) and value.is_integer():
             return int(value)
@@ -123,6 +125,8 @@ def read_argilla(record: Mapping[str, Any]) -> ArgillaRecord:
     fields = as_dict(record.get("fields"), "fields", required=True) or {}
     responses: dict[str, list[ArgillaResponse]] = {}
     for question, answers in (as_dict(record.get("responses"), "responses") or {}).items():
+        if answers is None:  # Arrow containers fill questions a record has no answer to with null
+            continue
         where = f"responses.{question}"
         listed = as_list(answers, where) or []
         out = []
@@ -134,6 +138,8 @@ def read_argilla(record: Mapping[str, Any]) -> ArgillaRecord:
         responses[question] = out
     suggestions: dict[str, ArgillaSuggestion] = {}
     for question, raw in (as_dict(record.get("suggestions"), "suggestions") or {}).items():
+        if raw is None:
+            continue
         where = f"suggestions.{question}"
         if not isinstance(raw, dict) or "value" not in raw:
             raise RecordError(where, "expected a suggestion object {value, score, agent}")
@@ -142,7 +148,7 @@ def read_argilla(record: Mapping[str, Any]) -> ArgillaRecord:
             score = as_number(score, f"{where}.score")
         suggestions[question] = ArgillaSuggestion(value=raw["value"], score=score,
                                                   agent=text(raw.get("agent"), f"{where}.agent"))
-    vectors = as_dict(record.get("vectors"), "vectors") or {}
+    vectors = {k: v for k, v in (as_dict(record.get("vectors"), "vectors") or {}).items() if v is not None}
     return ArgillaRecord(
         id=text(record.get("id"), "id"), fields=fields,
         metadata={k: v for k, v in (as_dict(record.get("metadata"), "metadata") or {}).items() if v is not None},
