@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from assay import __version__
-from assay.cli import data, demo, judge, members, prep, projects, quality, serve, stats, users
+from assay.cli import data, demo, evals, formats, judge, members, prep, projects, quality, serve, stats, users
 
 app = typer.Typer(
     name="assay",
@@ -38,12 +38,15 @@ app.command("init", epilog="Example: assay init my-eval --template pairwise-pref
 app.add_typer(projects.app, name="project")
 app.command("import", epilog="Example: assay import stem-rubric prompts.jsonl --skip-invalid")(data.import_)
 app.command("export", epilog="Example: assay export stem-rubric out.parquet --form long")(data.export)
+app.command("formats", epilog="Example: assay formats openai-dpo")(formats.formats)
+app.command("convert", epilog="Example: assay convert hh.jsonl dpo.jsonl --to openai-dpo")(formats.convert)
 app.add_typer(users.app, name="user")
 app.add_typer(members.app, name="member")
 app.add_typer(stats.app, name="stats")
 app.add_typer(quality.app, name="quality")
 app.add_typer(judge.app, name="judge")
 app.add_typer(judge.models_app, name="models")
+app.add_typer(evals.app, name="eval")
 app.command("generate", epilog="Example: assay generate sft-writing --model local-qwen --samples 2")(judge.generate)
 app.add_typer(prep.app, name="prep")
 app.command("demo", epilog="Example: assay demo")(demo.demo)

@@ -122,6 +122,8 @@ class RecordReader(Iterator[CanonicalRecord | BadRecord]):
             self.source.close()
             raise
         self._records = itertools.chain(head, rest)
+        self.number = 0
+        """Line, element or row of the record last returned."""
 
     @property
     def container(self) -> str:
@@ -129,6 +131,7 @@ class RecordReader(Iterator[CanonicalRecord | BadRecord]):
 
     def __next__(self) -> CanonicalRecord | BadRecord:
         rec = next(self._records)
+        self.number = rec.number
         where = (str(self.path), self.source.location, rec.number)
         if rec.data is None:
             return BadRecord(*where, rec.field, rec.error or "unreadable record")
