@@ -115,6 +115,59 @@ def list_runs(ctx: typer.Context, project: ProjectArg, as_json: JsonOpt = False)
     console.print(table)
 
 
+@app.command("calibrate", epilog="Example: assay judge calibrate pairwise-preference --json")
+@friendly_errors
+def calibrate(ctx: typer.Context, project: ProjectArg,
+              judge: Annotated[list[str] | None, typer.Option("--judge", "-j", help="Judge run name (assay judge list); default: every judge run.")] = None,
+              target: Annotated[float, typer.Option("--target", min=0.0, max=1.0, help="Accuracy a judge verdict needs to stand without a person.")] = 0.9,
+              bootstrap: Annotated[int, typer.Option("--bootstrap", min=0)] = 1000, seed: Annotated[int, typer.Option("--seed")] = 0,
+              as_json: JsonOpt = False) -> None:
+    """Judges against the people's consensus on the same units, per question: accuracy, Cohen's
+    kappa and Krippendorff's alpha with the confusion matrix; position bias (verdicts that flip
+    when the order is swapped), length bias, self-preference for the judge's own model family; and
+    the coverage-accuracy curve that says where a judge verdict may stand without a person.
+
+    Example: assay judge calibrate stem-rubric --judge "judge offline"
+    """
+    from assay.evals.project import calibrate_judges, load_eval_data
+
+    db = db_from(ctx)
+    with db.session() as session:
+        data = load_eval_data(session, project)
+        result = calibrate_judges(session, data, judge, target=target, n_boot=bootstrap, seed=seed)
+    if as_json:
+        _emit(result)
+        return
+    for j in result["judges"]:
+        console.print(f"[bold]{j['judge']}[/] (model {j['model']}, family {j['family']})", highlight=False)
+        table = Table("question", "units", "accuracy", "kappa (95% CI)", "alpha", "position flips", "first-position",
+                      "prefers longer (judge vs people)")
+        for q in j["questions"]:
+            a = q.get("agreement") or {}
+            pb = q.get("position_bias") or {}
+            lb = q.get("length_bias") or {}
+            table.add_row(
+                q["question"], str(q.get("n_units", 0)), _pct(a.get("accuracy")),
+                "-" if a.get("kappa") is None else f"{a.get('weighted_kappa') or a['kappa']:.3f} "
+                f"({_num(a.get('kappa_low'))} to {_num(a.get('kappa_high'))})",
+                _num(a.get("alpha")), _pct(pb.get("flip_rate")), _pct(pb.get("first_position_rate")),
+                "-" if not lb else f"{lb['judge_rate']:.0%} vs {lb['human_rate']:.0%}")
+        console.print(table)
+    if "panel" in result:
+        for q in result["panel"]["questions"]:
+            console.print(f"panel of {len(result['panel']['judges'])} on {q['question']}: verdicts may stand alone "
+                          f"above agreement {_num(q['threshold'])}, covering {_pct(q['coverage'])} at accuracy "
+                          f"{_pct(q['accuracy'])}", highlight=False)
+
+
+def _pct(v: Any) -> str:
+    return "-" if v is None else f"{v:.0%}"
+
+
+def _num(v: Any) -> str:
+    return "-" if v is None else f"{v:.2f}"
+
+
 def _run_dict(r: ModelRun) -> dict[str, Any]:
     return {"id": r.id, "kind": r.kind.value, "name": r.name, "endpoint": r.endpoint, "model": r.model,
             "status": r.status.value, "calls": r.calls, "cache_hits": r.cache_hits, "errors": r.errors,

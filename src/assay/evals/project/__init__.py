@@ -1,0 +1,25 @@
+"""Model evaluation over a stored project: scores, leaderboards, comparisons, failure rates and judge
+calibration, from people's judgements, judge runs and imported scores alike."""
+
+from assay.evals.project._calibration import calibrate_judges, family_of
+from assay.evals.project._load import HUMANS, EvalData, load_eval_data
+from assay.evals.project._models import (
+    EvalOptions,
+    compare_models,
+    model_failures,
+    model_leaderboard,
+    model_scores,
+)
+
+__all__ = [
+    "HUMANS",
+    "EvalData",
+    "EvalOptions",
+    "calibrate_judges",
+    "compare_models",
+    "family_of",
+    "load_eval_data",
+    "model_failures",
+    "model_leaderboard",
+    "model_scores",
+]
