@@ -18,7 +18,6 @@ from ._files import (
     RecordReader,
     RecordWriteError,
     WriteSummary,
-    parse_record,
     read_records,
     write_records,
 )
@@ -39,7 +38,7 @@ from ._models import (
     SFTExample,
     StepwiseExample,
 )
-from ._registry import FORMATS, FormatError, detect_format, get_format
+from ._registry import FORMATS, FormatError, detect_format, get_format, parse_record
 
 __all__ = [
     "ALL_CONTAINERS",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from assay.io.containers import (
     CONTAINERS,
@@ -24,9 +24,9 @@ from assay.io.containers import RecordWriter as ContainerWriter
 from ._arrow import HFDatasetSource, HFDatasetWriter, ParquetRecordWriter
 from ._errors import RecordError
 from ._fields import METADATA_KEY
-from ._format import Format, WriteOptions
+from ._format import WriteOptions
 from ._models import CanonicalRecord
-from ._registry import FormatError, detect_format, get_format
+from ._registry import FormatError, detect_format, get_format, parse_record
 
 HF = "hf"
 ALL_CONTAINERS: tuple[str, ...] = (*CONTAINERS, HF)
@@ -86,20 +86,6 @@ def resolve_container(path: Path, container: str | None, *, writing: bool) -> st
     from assay.io.containers import detect_container
 
     return detect_container(path)
-
-
-def _canonical_error(e: ValidationError) -> RecordError:
-    first = e.errors()[0]
-    field = ".".join(str(p) for p in first["loc"]) or None
-    return RecordError(field, first["msg"])
-
-
-def parse_record(fmt: Format, raw: Mapping[str, Any]) -> CanonicalRecord:
-    """One raw record as a canonical record; RecordError names the field when it does not fit."""
-    try:
-        return fmt.read(raw)
-    except ValidationError as e:
-        raise _canonical_error(e) from None
 
 
 class RecordReader(Iterator[CanonicalRecord | BadRecord]):

@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pydantic import ValidationError
+
 from . import _preference, _ratings, _sft, _tools
+from ._errors import RecordError
 from ._format import Format
+from ._models import CanonicalRecord
 
 # Registry order is listing order; DETECTION_ORDER puts the most specific shapes first.
 FORMATS: dict[str, Format] = {f.name: f for f in (*_sft.FORMATS, *_preference.FORMATS, *_ratings.FORMATS, *_tools.FORMATS)}
@@ -43,3 +47,12 @@ def detect_format(records: Sequence[Mapping[str, Any]]) -> Format:
         keys = sorted({k for r in records[:3] for k in r})
         raise FormatError(f"could not recognise the record shape (fields: {', '.join(keys)}); name it with --from")
     return chosen
+
+
+def parse_record(fmt: Format, raw: Mapping[str, Any]) -> CanonicalRecord:
+    """One raw record as a canonical record; RecordError names the field when it does not fit."""
+    try:
+        return fmt.read(raw)
+    except ValidationError as e:
+        first = e.errors()[0]
+        raise RecordError(".".join(str(p) for p in first["loc"]) or None, first["msg"]) from None

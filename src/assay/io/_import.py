@@ -194,6 +194,13 @@ def import_file(
                 else:
                     _pump(source, itertools.chain(head, rest), chosen, sink, sink_errors, report, progress)
                 _collect(sink, report)
+                if chosen.produces == "items+judgements":
+                    # Tools' exports (Label Studio, Argilla): the items are in; now their annotations,
+                    # through the judgement path, for the questions this project has.
+                    judgements = JudgementSink(session, proj.id, spec, proj.current_spec_version, run.id, path.name)
+                    with open_source(path, container, sheet=sheet) as again:
+                        _pump_judgements(again, chosen, judgements, sink_errors, {q.key for q in spec.questions})
+                    _collect(judgements, report)
                 if report.rejected and not skip_invalid:
                     raise _Rollback
                 if dry_run:
@@ -271,6 +278,29 @@ def _pump(
     _flush(sink, rejects)
     if progress:
         progress(source.total or source.progress, source.total)
+
+
+def _pump_judgements(
+    source: RecordSource, schema: RecordSchema, sink: JudgementSink, rejects: _Rejects, questions: set[str]
+) -> None:
+    """Judgements of records already imported as items; bad records were reported by the item pass."""
+    judgements_of = getattr(schema, "judgements")  # noqa: B009 - only "items+judgements" schemas have it
+    for rec in source:
+        if rec.data is None:
+            continue
+        try:
+            found = judgements_of(rec.data)
+        except RecordError:
+            continue
+        try:
+            for judgement in found:
+                if judgement.question in questions:
+                    sink.add(rec.number, rec.data, judgement)
+        except RecordError as e:
+            rejects.add(rec.number, rec.data, e.field, e.message)
+        if len(sink.pending) >= BATCH:
+            _flush(sink, rejects)
+    _flush(sink, rejects)
 
 
 def _pump_from_worker(

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from assay.io.schemas._alpaca import Alpaca
 from assay.io.schemas._chat import OpenAIChat, ShareGPT
+from assay.io.schemas._formats import FormatSchema
 from assay.io.schemas._generic import TARGETS as MAPPING_TARGETS
 from assay.io.schemas._generic import GenericMapping, MappingError, parse_mapping
 from assay.io.schemas._judgements import LongJudgements
@@ -21,15 +22,22 @@ from assay.io.schemas._responses import PromptResponses
 class RecordSchema(Protocol):
     name: str
     description: str
-    produces: str  # "items" or "judgements"
+    produces: str  # "items", "judgements", or "items+judgements" (Label Studio, Argilla: `judgements(record)` too)
 
     def matches(self, record: Mapping[str, Any]) -> bool: ...
 
     def parse(self, record: Mapping[str, Any]) -> Any: ...
 
 
-# Detection order matters: the most specific shapes first.
-_DETECTABLE: tuple[RecordSchema, ...] = (LongJudgements(), ShareGPT(), Alpaca(), PromptResponses(), OpenAIChat())
+# Detection order matters: the most specific shapes first. The training formats' own shapes come before
+# `responses`, which would otherwise take any record with a prompt; TRL prompt(-completion) records stay
+# with `responses` (same items either way) and TRL language-modeling text comes last.
+_SPECIFIC = ("label-studio", "argilla", "openai-dpo", "hh-rlhf", "trl-stepwise", "trl-kto", "trl-preference",
+             "ultrafeedback", "helpsteer")
+_DETECTABLE: tuple[RecordSchema, ...] = (
+    LongJudgements(), *(FormatSchema(n) for n in _SPECIFIC), ShareGPT(), Alpaca(), PromptResponses(), OpenAIChat(),
+    FormatSchema("trl-prompt-completion"), FormatSchema("trl-prompt-only"), FormatSchema("trl-language-modeling"),
+)
 SCHEMAS: dict[str, str] = {s.name: s.description for s in _DETECTABLE} | {GenericMapping.name: GenericMapping.description}
 
 
@@ -43,7 +51,7 @@ def get_schema(name: str, mapping: Mapping[str, str] | None = None) -> RecordSch
             raise SchemaError("the generic schema needs a mapping: --map prompt=FIELD [--map response=FIELD ...]")
         return GenericMapping(mapping)
     for schema in _DETECTABLE:
-        if schema.name == name:
+        if schema.name in (name, name.replace("_", "-"), name.replace("-", "_")):
             return schema
     raise SchemaError(f"unknown schema {name!r}; expected one of {sorted(SCHEMAS)}")
 

@@ -5,14 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# One exception for bad records, shared with the training formats whose readers the chat schemas use.
+from assay.formats._errors import RecordError
 
-class RecordError(ValueError):
-    """A record that does not fit its schema. `field` is the dotted path of the offending value."""
-
-    def __init__(self, field: str | None, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+__all__ = ["ItemRecord", "JudgementRecord", "RecordError", "ResponseRecord"]
 
 
 @dataclass(slots=True)
