@@ -164,3 +164,32 @@ def test_chinese_ui(world: World) -> None:
     c.post("/settings", data={"csrf": token, "locale": "zh"})
     home = c.get("/").text
     assert 'lang="zh-Hans"' in home and "项目" in home and ">Projects<" not in home
+
+
+def test_judge_suggestions_only_when_the_project_shows_them_and_is_not_blind(world: World) -> None:
+    """A judge's verdicts appear under the questions, marked as a model's, only with
+    judge.show_suggestions and a project that is not blind."""
+    from assay.judge import judge_project, make_execute
+    from assay.models import OFFLINE_ENDPOINT
+    from assay.spec import ProjectSpec
+    from assay.store import Project
+    from assay.store.projects import load_project_spec, update_spec
+
+    judge_project(world.db, world.slug, OFFLINE_ENDPOINT, execute=make_execute(use_cache=False))
+    _, html, _ = _task(world, "annotator")
+    assert "Model suggestion" not in html  # default: off
+    with world.db.write_session() as s:
+        project = s.scalars(select(Project).where(Project.slug == world.slug)).one()
+        spec = load_project_spec(s, project).model_dump()
+        spec["judge"]["show_suggestions"] = True
+        update_spec(s, project, ProjectSpec.model_validate(spec))
+    _, html, _ = _task(world, "annotator2")
+    assert "Model suggestion" not in html  # still blind (the default)
+    with world.db.write_session() as s:
+        project = s.scalars(select(Project).where(Project.slug == world.slug)).one()
+        spec = load_project_spec(s, project).model_dump()
+        spec["distribution"]["blind"] = False
+        update_spec(s, project, ProjectSpec.model_validate(spec))
+    _, html, _ = _task(world, "vannotator")
+    assert html.count('class="suggestion"') >= 3  # two ratings and the pair at least
+    assert "Heuristic judge" in html and "not a person" in html

@@ -18,6 +18,7 @@ from assay.judge._prompts import (
     pointwise_messages,
 )
 from assay.judge._runs import RunSummary
+from assay.judge._suggestions import Suggestion, item_suggestions, suggestions_allowed
 
 __all__ = [
     "DEFAULT_SYSTEM",
@@ -28,8 +29,10 @@ __all__ = [
     "NothingToJudge",
     "ParsedVerdict",
     "RunSummary",
+    "Suggestion",
     "default_execute",
     "generate_responses",
+    "item_suggestions",
     "judge_project",
     "judgeable",
     "make_execute",
@@ -37,4 +40,5 @@ __all__ = [
     "pairwise_messages",
     "parse_verdict",
     "pointwise_messages",
+    "suggestions_allowed",
 ]

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assay.judge import Suggestion, item_suggestions
 from assay.spec import ProjectSpec
 from assay.store import Item, Judgement, Project
 from assay.store import Response as ModelResponse
@@ -49,6 +50,8 @@ class TaskView:
     fields: list[tuple[str, Markup]] = field(default_factory=list)
     guidelines: Markup = field(default_factory=Markup)
     cases: list[dict[str, Any]] = field(default_factory=list)
+    suggestions: dict[str, Suggestion] = field(default_factory=dict)
+    """A model judge's answers by block name (question, or question.letter), when the project shows them."""
 
 
 def _item_fields(spec: ProjectSpec, item: Item, _: Translate) -> list[tuple[str, Markup]]:
@@ -102,6 +105,8 @@ def build_view(session: Session, project: Project, item_id: int, user_id: int, *
         time_spent_ms=(judgement.time_spent_ms or 0) if judgement is not None else 0,
         fields=_item_fields(spec, item, _), guidelines=render_markdown(spec.guidelines.text),
         cases=_cases(spec),
+        suggestions={s.question + (f".{s.letter}" if s.letter else ""): s for s in item_suggestions(
+            session, spec, project.id, item_id, [r.id for r in shown], [response_letter(i) for i in range(len(shown))])},
     )
 
 
