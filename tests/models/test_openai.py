@@ -49,7 +49,7 @@ def test_a_normal_reply_is_read_with_usage_and_cost(fake: tuple[FakeOpenAI, str]
                            "temperature": 0.0, "max_tokens": 50}]
 
 
-@pytest.mark.parametrize("status", [500, 502, 503, 408, 409, 425])
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 408, 409, 425])
 def test_retryable_statuses_are_retried_then_succeed(fake: tuple[FakeOpenAI, str], sleeps: Sleeps, status: int) -> None:
     app, url = fake
     app.plan["p"] = [Act("status", status), Act("status", status)]
