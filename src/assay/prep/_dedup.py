@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from assay.prep._hashing import I64, TokenStream, ngram_hashes
 from assay.prep._minhash import MinHasher, lsh_params
 from assay.prep._records import ProgressFn, RecordSet, TextPart
-from assay.prep._sets import SetTable, components
+from assay.prep._sets import SetTable, components, sorted_unique
 from assay.prep._text import normalise
 
 
@@ -155,7 +155,7 @@ def near_duplicate_pairs(
     u = np.concatenate(us) if us else np.zeros(0, np.int64)
     v = np.concatenate(vs) if vs else np.zeros(0, np.int64)
     lo, hi = np.minimum(u, v), np.maximum(u, v)
-    uniq = np.unique(lo * docs + hi)
+    uniq = sorted_unique(lo * docs + hi)
     u, v = uniq // docs, uniq % docs
     if progress:
         progress(3, 4)

@@ -37,27 +37,43 @@ def mix64(x: U64) -> U64:
     return z
 
 
-def stable_hash64(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+def stable_hash64(token: str | bytes) -> int:
+    """BLAKE2b-64 of the token's UTF-8 bytes."""
+    data = token if isinstance(token, bytes) else token.encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+
+
+# ASCII text takes a fast path: bytes.translate maps everything but [a-z0-9_] to a space (and A-Z to
+# a-z), then split. It yields exactly the tokens `tokens` finds in ASCII text (NFKC leaves ASCII
+# unchanged; case-folding ASCII is lower-casing) at about twice the speed of the regex.
+_ASCII_TABLE = bytes(
+    c + 32 if 65 <= c <= 90 else c if (48 <= c <= 57 or 97 <= c <= 122 or c == 95) else 32 for c in range(256)
+)
 
 
 class TokenStream:
     """The tokens of many documents, flattened: `hashes[offsets[i]:offsets[i+1]]` are document i's."""
 
     def __init__(self, texts: Iterable[str]) -> None:
-        vocab: defaultdict[str, int] = defaultdict()
+        # One vocabulary for both paths: bytes tokens (ASCII texts) and str tokens never compare
+        # equal as keys, but both hash through their UTF-8 bytes, so the same word hashes the same.
+        vocab: defaultdict[str | bytes, int] = defaultdict()
         vocab.default_factory = vocab.__len__  # a new token gets the next id, at C speed
         lookup = vocab.__getitem__
         ids: list[int] = []
         lengths: list[int] = []
+        table = _ASCII_TABLE
         for text in texts:
-            toks = tokens(text)
+            toks: list[str] | list[bytes] = (
+                text.encode("ascii").translate(table).split() if text.isascii() else tokens(text)
+            )
             ids.extend(map(lookup, toks))
             lengths.append(len(toks))
-        table = np.fromiter((stable_hash64(t) for t in vocab), dtype=np.uint64, count=len(vocab))
-        cjk = np.fromiter((len(t) == 1 and _CJK.match(t) is not None for t in vocab), dtype=bool, count=len(vocab))
+        hashes = np.fromiter((stable_hash64(t) for t in vocab), dtype=np.uint64, count=len(vocab))
+        cjk = np.fromiter((isinstance(t, str) and len(t) == 1 and _CJK.match(t) is not None for t in vocab),
+                          dtype=bool, count=len(vocab))
         id_array = np.asarray(ids, dtype=np.int64)
-        self.hashes: U64 = table[id_array] if ids else np.zeros(0, np.uint64)
+        self.hashes: U64 = hashes[id_array] if ids else np.zeros(0, np.uint64)
         self.cjk: npt.NDArray[np.bool_] = cjk[id_array] if ids else np.zeros(0, bool)
         """Whether each token is a CJK character."""
         self.lengths: I64 = np.asarray(lengths, dtype=np.int64)
@@ -90,24 +106,27 @@ def ngram_windows(stream: TokenStream, n: int | I64, *, short: bool = True) -> t
     lengths = stream.lengths
     docs = len(lengths)
     n_doc = np.broadcast_to(np.asarray(n, dtype=np.int64), (docs,))
-    total = int(stream.offsets[-1])
+    full = lengths >= n_doc
+    windows = np.where(full, lengths - n_doc + 1, (lengths > 0) & short).astype(np.int64)
+    total = int(windows.sum())
     if total == 0:
         return np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(0, np.int64)
-    doc_of = np.repeat(np.arange(docs, dtype=np.int64), lengths)
-    pos = np.arange(total, dtype=np.int64) - stream.offsets[:-1][doc_of]  # position within its document
-    n_at = n_doc[doc_of]
-    len_at = lengths[doc_of]
-    width = np.minimum(n_at, len_at) if short else n_at  # tokens in the n-gram starting here
-    valid = pos + width <= len_at
-    if short:
-        valid &= (len_at >= n_at) | (pos == 0)
-    starts = np.flatnonzero(valid)
-    width = width[starts]
-    acc = np.zeros(len(starts), dtype=np.uint64)
-    for j in range(int(width.max()) if len(width) else 0):
-        take = width > j
-        idx = starts[take] + j
-        acc[take] += stream.hashes[idx] * _POSITION[j]
-    # The width goes into the hash too, so a 2-token text never equals a 3-gram by accident.
-    acc += width.astype(np.uint64) * np.uint64(0xD6E8FEB86659FD93)
-    return mix64(acc), doc_of[starts], pos[starts]
+    doc = np.repeat(np.arange(docs, dtype=np.int64), windows)
+    first = np.zeros(docs + 1, dtype=np.int64)
+    np.cumsum(windows, out=first[1:])
+    pos = np.arange(total, dtype=np.int64) - first[:-1][doc]
+    start = stream.offsets[:-1][doc] + pos
+    width_doc = np.where(full, n_doc, lengths)
+    width = width_doc[doc]
+    acc = np.zeros(total, dtype=np.uint64)
+    present = np.unique(width_doc[windows > 0])
+    for w in present:
+        sel: slice | np.ndarray = np.flatnonzero(width == w) if len(present) > 1 else slice(None)
+        s0 = start[sel]
+        part = np.zeros(len(s0), dtype=np.uint64)
+        for j in range(int(w)):
+            part += stream.hashes[s0 + j] * _POSITION[j]
+        # The width goes into the hash too, so a 2-token text never equals a 3-gram by accident.
+        part += np.uint64(int(w) * 0xD6E8FEB86659FD93 & 0xFFFFFFFFFFFFFFFF)
+        acc[sel] = part
+    return mix64(acc), doc, pos
