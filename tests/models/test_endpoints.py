@@ -85,3 +85,9 @@ def test_endpoint_rejects_reserved_extra_and_inverted_backoff() -> None:
         Endpoint(name="a", base_url="http://x", model="m", params={"extra": {"stream": True}})
     with pytest.raises(ValidationError, match="backoff_max_s must be at least backoff_base_s"):
         Endpoint(name="a", base_url="http://x", model="m", backoff_base_s=5, backoff_max_s=1)
+
+
+def test_endpoints_are_frozen_so_runs_can_share_them() -> None:
+    with pytest.raises(ValidationError):
+        OFFLINE_ENDPOINT.max_concurrency = 1  # type: ignore[misc]
+    assert OFFLINE_ENDPOINT.model_copy(update={"model": "other"}).model == "other"

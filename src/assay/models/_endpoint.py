@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from assay.spec._base import SpecModel
 
@@ -14,6 +14,8 @@ OFFLINE = "offline"
 
 class SamplingParams(SpecModel):
     """Sampling settings; an endpoint's are defaults that a `ModelRequest` overrides field by field."""
+
+    model_config = ConfigDict(frozen=True)
 
     temperature: float | None = Field(default=None, ge=0)
     """Sampling temperature; None leaves it to the server."""
@@ -51,7 +53,9 @@ def check_extra(value: dict[str, Any]) -> dict[str, Any]:
 
 
 class Endpoint(SpecModel):
-    """One model behind one server, as configured in the `models:` file."""
+    """One model behind one server, as configured in the `models:` file. Frozen: runs share instances."""
+
+    model_config = ConfigDict(frozen=True)
 
     name: str = Field(min_length=1)
     """The name runs and results refer to (the key in the `models:` mapping)."""
