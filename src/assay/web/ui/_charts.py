@@ -42,7 +42,7 @@ def interval_chart(points: Sequence[tuple[str, dict[str, Any]]], *, lo: float | 
     """Rows of (label, {"value", "ci_low", "ci_high"}); the axis spans [lo, hi] (default: the data,
     widened to round steps)."""
     width, left, right = 560, 190, 540
-    values = [x for _, e in points for k in ("value", "ci_low", "ci_high") if (x := _num(e.get(k))) is not None]
+    values = [n for _, e in points for k in ("value", "ci_low", "ci_high") if (n := _num(e.get(k))) is not None]
     a = lo if lo is not None else min(values, default=0.0)
     b = hi if hi is not None else max(values, default=1.0)
     if b <= a:
@@ -78,6 +78,6 @@ def _nice_step(raw: float) -> float:
 
 def agreement_chart(points: Sequence[tuple[str, dict[str, Any]]]) -> Chart:
     """Agreement coefficients: up to 1, down to 0 or the lowest bound, with Krippendorff's 0.667 and 0.8."""
-    lows = [x for _, e in points for k in ("value", "ci_low") if (x := _num(e.get(k))) is not None]
+    lows = [n for _, e in points for k in ("value", "ci_low") if (n := _num(e.get(k))) is not None]
     start = max(-1.0, min(0.0, math.floor(min(lows, default=0.0) * 5) / 5))
     return interval_chart(points, lo=start, hi=1.0, step=0.2, references=(0.667, 0.8), fmt="{:.2f}")
