@@ -80,6 +80,9 @@ def sft_item(example: SFTExample) -> ItemRecord:
     meta = dict(example.metadata)
     model = meta.pop("model", None)
     messages = list(example.messages)
+    if len(messages) == 1 and messages[0].role == "assistant" and not messages[0].tool_calls:
+        # Language-modelling text has no prompt/answer split: it comes in as a prompt to work on.
+        messages[0] = Message(role="user", content=messages[0].content)
     responses = []
     if messages and messages[-1].role == "assistant":
         responses = [_answer([messages.pop()], model if isinstance(model, str) else None)]
@@ -166,9 +169,11 @@ def _ls_value(result: Mapping[str, Any]) -> Any:
     if kind == "pairwise" or "selected" in value:
         selected = value.get("selected")
         return {"left": "A", "right": "B"}.get(str(selected), selected)
-    inner = value.get(kind)
+    if "start" in value or "x" in value:
+        return dict(value)  # a region (span, box): its position matters as much as its label
+    inner = value.get("text" if kind == "textarea" else kind)
     if inner is None:
-        inner = next((v for k, v in value.items() if k not in ("start", "end", "text", "x", "y")), value)
+        inner = next(iter(value.values())) if len(value) == 1 else dict(value)
     if kind == "textarea" and isinstance(inner, list):
         return "\n".join(str(t) for t in inner)
     if isinstance(inner, list) and len(inner) == 1 and kind in ("choices", "labels", "taxonomy"):
