@@ -211,3 +211,11 @@ def test_error_bodies_are_shortened_to_one_line(sleeps: Sleeps) -> None:
         complete(endpoint("http://models.invalid/v1"), "p", sleeps, transport=transport)
     message = str(info.value)
     assert "\n" not in message and "\x1b" not in message and len(message) < 400 and message.endswith("...")
+
+
+def test_proxies_from_the_environment_are_used_unless_bypassed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+    hosted = OpenAICompatible(endpoint("https://api.example.com/v1"))
+    local = OpenAICompatible(endpoint("http://127.0.0.1:8000/v1"))
+    assert hosted._proxy == "http://proxy.internal:3128" and local._proxy is None

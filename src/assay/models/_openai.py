@@ -9,6 +9,7 @@ import random
 import re
 import ssl
 import time
+import urllib.request
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -62,6 +63,7 @@ class OpenAICompatible:
         self._target = httpx.URL(self._url)
         self._timeouts = {"timeout": httpx.Timeout(endpoint.timeout_s).as_dict()}
         self._shared_transport = transport
+        self._proxy = _proxy_for(self._target)
         self._free: list[httpx.AsyncBaseTransport] = []
         self._lanes: list[httpx.AsyncBaseTransport] = []
 
@@ -113,7 +115,9 @@ class OpenAICompatible:
         # shared pool rescans every connection on each request (~1 ms per call), and httpx.AsyncClient's
         # own layers (auth, cookies, redirects, hooks) add ~0.15 ms that this path does not need.
         lane = httpx.AsyncHTTPTransport(
-            verify=_ssl_context(), limits=httpx.Limits(max_connections=1, max_keepalive_connections=1)
+            verify=_ssl_context(),
+            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+            proxy=self._proxy,
         )
         self._lanes.append(lane)
         return lane
@@ -215,6 +219,15 @@ class OpenAICompatible:
 def _ssl_context() -> ssl.SSLContext:
     # Building a context loads the CA bundle (~90 ms); every client of the process shares one.
     return httpx.create_ssl_context()
+
+
+def _proxy_for(url: httpx.URL) -> str | None:
+    """The proxy the environment asks for (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY), as httpx.Client would use."""
+    proxies = urllib.request.getproxies_environment()
+    # proxy_bypass_environment is public in CPython but missing from typeshed.
+    if not proxies or urllib.request.proxy_bypass_environment(url.host, proxies):  # type: ignore[attr-defined]
+        return None
+    return proxies.get(url.scheme) or proxies.get("all")
 
 
 def _api_key(endpoint: Endpoint, environ: Mapping[str, str]) -> str | None:
