@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
 
 from tests.models.fake_openai import FakeOpenAI, serve
-
-
-@dataclass
-class Sleeps:
-    """Stands in for asyncio.sleep: records each wait and returns at once."""
-
-    waits: list[float] = field(default_factory=list)
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
+from tests.models.helpers import Sleeps
 
 
 @pytest.fixture

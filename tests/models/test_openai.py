@@ -11,8 +11,8 @@ import orjson
 import pytest
 
 from assay.models import Endpoint, ModelError, ModelReply, ModelRequest, OpenAICompatible
-from tests.models.conftest import Sleeps
 from tests.models.fake_openai import Act, FakeOpenAI, expected_usage
+from tests.models.helpers import Sleeps
 
 SECRET = "sk-test-5f1c9a7e-never-print-me"
 

@@ -24,8 +24,8 @@ from assay.models import (
     run_requests,
     run_requests_async,
 )
-from tests.models.conftest import Sleeps
 from tests.models.fake_openai import Act, FakeOpenAI, expected_usage, reply_text
+from tests.models.helpers import Sleeps
 
 SECRET = "sk-runner-3b9d0c41-secret"
 PRICE_IN, PRICE_OUT = 0.15, 0.60
