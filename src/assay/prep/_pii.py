@@ -113,8 +113,8 @@ def _ipv4(text: str) -> Iterator[tuple[int, int]]:
 def _ipv6(text: str) -> Iterator[tuple[int, int]]:
     for m in _IPV6.finditer(text):
         value = m.group()
-        if sum(c in "0123456789abcdefABCDEF" for c in value) < 2:
-            continue  # "::" or "a::" are not addresses worth redacting
+        if sum(1 for group in value.split(":") if group) < 3:
+            continue  # "::1" or "a::b" (C++ scopes, ratios) are not addresses that identify anyone
         try:
             ipaddress.IPv6Address(value)
         except ValueError:
