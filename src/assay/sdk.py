@@ -143,6 +143,92 @@ class Client:
         result: dict[str, Any] = self._call("POST", f"/projects/{slug}/consensus", json=body)
         return result
 
+    # -- models in the loop --------------------------------------------------------------------
+
+    def leaderboard(self, slug: str, *, source: str | None = None, criterion: str | None = None,
+                    domain: str | None = None, n_boot: int = 1000, seed: int = 0, baseline: str | None = None,
+                    style: bool = False) -> dict[str, Any]:
+        """Bradley-Terry leaderboard per criterion (people's comparisons, or a judge run's with
+        `source`): what `assay eval leaderboard --json` prints."""
+        params = _params(source=source, criterion=criterion, domain=domain, n_boot=n_boot, seed=seed,
+                         baseline=baseline, style=style or None)
+        result: dict[str, Any] = self._call("GET", f"/projects/{slug}/models/leaderboard", params=params)
+        return result
+
+    def model_scores(self, slug: str, *, source: str | None = None, criterion: str | None = None,
+                     domain: str | None = None, by_domain: bool = False, threshold: float | None = None,
+                     n_boot: int = 1000, seed: int = 0) -> Any:
+        """Mean score (and pass rate with `threshold`) per model x criterion (x domain) with 95%
+        bootstrap intervals, as a pandas DataFrame."""
+        import pandas as pd
+
+        params = _params(source=source, criterion=criterion, domain=domain, by_domain=by_domain or None,
+                         threshold=threshold, n_boot=n_boot, seed=seed)
+        return pd.DataFrame(self._call("GET", f"/projects/{slug}/models/scores", params=params)["rows"])
+
+    def compare_models(self, slug: str, model_a: str, model_b: str, *, source: str | None = None,
+                       criterion: str | None = None, threshold: float | None = None, seed: int = 0) -> dict[str, Any]:
+        """Is `model_b` better than `model_a` on the same items: paired difference with interval and
+        p-value per criterion, McNemar with `threshold`, their head-to-head record."""
+        params = _params(a=model_a, b=model_b, source=source, criterion=criterion, threshold=threshold, seed=seed)
+        result: dict[str, Any] = self._call("GET", f"/projects/{slug}/models/compare", params=params)
+        return result
+
+    def model_failures(self, slug: str, *, source: str | None = None, domain: str | None = None,
+                       n_boot: int = 1000, seed: int = 0) -> Any:
+        """Failure-type rates per model with intervals, as a pandas DataFrame."""
+        import pandas as pd
+
+        params = _params(source=source, domain=domain, n_boot=n_boot, seed=seed)
+        return pd.DataFrame(self._call("GET", f"/projects/{slug}/models/failures", params=params)["rows"])
+
+    def judge_calibration(self, slug: str, *, judges: list[str] | None = None, target: float = 0.9,
+                          n_boot: int = 1000, seed: int = 0) -> dict[str, Any]:
+        """Judges against people's consensus: agreement, confusion, position / length / self-preference
+        bias and the coverage-accuracy curve; what `assay judge calibrate --json` prints."""
+        params = _params(judge=judges, target=target, n_boot=n_boot, seed=seed)
+        result: dict[str, Any] = self._call("GET", f"/projects/{slug}/judges/calibration", params=params)
+        return result
+
+    def runs(self, slug: str) -> list[dict[str, Any]]:
+        """The project's model runs (judging, generating, imported) with their totals."""
+        result: list[dict[str, Any]] = self._call("GET", f"/projects/{slug}/runs")
+        return result
+
+    def run(self, run_id: int) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("GET", f"/runs/{run_id}")
+        return result
+
+    def start_judge_run(self, slug: str, judge: str, *, questions: list[str] | None = None,
+                        both_orders: bool | None = None, limit: int | None = None, wait: bool = True,
+                        poll_seconds: float = 1.0) -> dict[str, Any]:
+        """Start (or resume) a judge run on the server with an endpoint from its models file; with
+        `wait`, poll until the run is no longer running and return it."""
+        body = {"judge": judge, "questions": questions or [], "both_orders": both_orders, "limit": limit}
+        run: dict[str, Any] = self._call("POST", f"/projects/{slug}/judge-runs", json=body)
+        return self._wait(run, poll_seconds) if wait else run
+
+    def start_generation(self, slug: str, model: str, *, samples: int = 1, temperature: float | None = None,
+                         max_tokens: int | None = None, seed: int | None = None, limit: int | None = None,
+                         wait: bool = True, poll_seconds: float = 1.0) -> dict[str, Any]:
+        """Start (or resume) a generation run on the server: the model's answers become responses."""
+        body = {"model": model, "samples": samples, "temperature": temperature, "max_tokens": max_tokens,
+                "seed": seed, "limit": limit}
+        run: dict[str, Any] = self._call("POST", f"/projects/{slug}/generate-runs", json=body)
+        return self._wait(run, poll_seconds) if wait else run
+
+    def _wait(self, run: dict[str, Any], poll_seconds: float) -> dict[str, Any]:
+        import time
+
+        while run["status"] == "running":
+            time.sleep(poll_seconds)
+            run = self.run(run["id"])
+        return run
+
+
+def _params(**values: Any) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
 
 SCORECARD_COLUMNS = [
     "rank", "username", "display_name", "org", "judgements", "answers", "gold_accuracy", "gold_low", "gold_high",

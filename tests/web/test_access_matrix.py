@@ -16,6 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from assay.judge import judge_project, make_execute
+from assay.models import OFFLINE_ENDPOINT
 from assay.store import Item, Judgement
 from assay.work.distribution import lease_next, submit
 from tests.web.conftest import World, csrf_of
@@ -78,6 +80,22 @@ EXPECTED: dict[str, set[str] | None] = {
     "GET /api/projects/{slug}/calibration": REVIEWERS,
     "POST /api/projects/{slug}/consensus": LAB_STAFF,
     "GET /p/{slug}/quality": REVIEWERS,
+    "GET /api/projects/{slug}/models/leaderboard": LAB_REVIEWERS,
+    "GET /api/projects/{slug}/models/scores": LAB_REVIEWERS,
+    "GET /api/projects/{slug}/models/compare": LAB_REVIEWERS,
+    "GET /api/projects/{slug}/models/failures": LAB_REVIEWERS,
+    "GET /api/projects/{slug}/judges/calibration": LAB_REVIEWERS,
+    "GET /api/projects/{slug}/runs": LAB_REVIEWERS,
+    "GET /api/runs/{run_id}": LAB_REVIEWERS,
+    "POST /api/projects/{slug}/judge-runs": LAB_STAFF,
+    "POST /api/projects/{slug}/generate-runs": LAB_STAFF,
+    "GET /p/{slug}/models": LAB_REVIEWERS,
+    "GET /p/{slug}/models/compare": LAB_REVIEWERS,
+}
+# Query strings that make a call valid once access is granted.
+QUERIES: dict[str, str] = {
+    "GET /api/projects/{slug}/models/compare": "?a=m-a&b=m-b",
+    "GET /p/{slug}/models/compare": "?a=m-a&b=m-b",
 }
 
 # Bodies that pass the access check and then fail validation (or do something harmless).
@@ -90,6 +108,8 @@ JSON_BODIES: dict[str, Any] = {
     "PUT /api/judgements/{judgement_id}": {"answers": {}},
     "POST /api/projects/{slug}/visibility": {"answers": {}, "responses": 2},
     "POST /api/projects/{slug}/consensus": {"method": "no-such-method"},
+    "POST /api/projects/{slug}/judge-runs": {"judge": "no-such-endpoint"},
+    "POST /api/projects/{slug}/generate-runs": {"model": "no-such-endpoint"},
 }
 FORM_BODIES: dict[str, dict[str, str]] = {
     "POST /settings": {"key_help": "5"},
@@ -138,7 +158,9 @@ def test_access_matrix(world: World) -> None:
     assert lease is not None
     with world.db.session() as s:
         item_id = s.scalar(select(Item.id).where(Item.id == first.item_id))
-    params = {"slug": slug, "assignment_id": str(lease.assignment_id), "judgement_id": str(jid), "item_id": str(item_id)}
+    run = judge_project(world.db, slug, OFFLINE_ENDPOINT, execute=make_execute(use_cache=False))
+    params = {"slug": slug, "assignment_id": str(lease.assignment_id), "judgement_id": str(jid), "item_id": str(item_id),
+              "run_id": str(run.run_id)}
 
     clients = {a: TestClient(world.client.app) if a == "anon" else world.login(a) for a in ACTORS}
     csrf = {a: csrf_of(clients[a].get("/settings").text) for a in LOGGED_IN}
@@ -149,7 +171,7 @@ def test_access_matrix(world: World) -> None:
         allowed = EXPECTED[key]
         if allowed is None:
             continue
-        url = re.sub(r"\{(\w+)\}", lambda m: params[m.group(1)], path)
+        url = re.sub(r"\{(\w+)\}", lambda m: params[m.group(1)], path) + QUERIES.get(key, "")
         for actor in ACTORS:
             r = _call(clients[actor], method, url, key, csrf.get(actor, ""))
             denied = _denied(r)

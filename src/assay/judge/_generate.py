@@ -53,7 +53,8 @@ def _messages(prompt: str | None, messages: list[dict[str, Any]] | None, system:
 
 def generate_responses(db: Database, slug: str, endpoint: Endpoint, *, options: GenerateOptions | None = None,
                        user_id: int | None = None, execute: Execute | None = None,
-                       progress: Callable[[int, int | None], None] | None = None) -> RunSummary:
+                       progress: Callable[[int, int | None], None] | None = None,
+                       on_start: Callable[[int], None] | None = None) -> RunSummary:
     """Sample `options.samples` responses per item from `endpoint` and store them; see the module doc."""
     options = options or GenerateOptions()
     execute = execute or default_execute
@@ -74,6 +75,8 @@ def generate_responses(db: Database, slug: str, endpoint: Endpoint, *, options: 
                                 endpoint=endpoint.name, model=endpoint.model, user_id=user_id)
         run_id, run_name, project_id = run.id, run.name, project.id
         n_items = session.scalar(select(func.count()).select_from(Item).where(Item.project_id == project_id)) or 0
+    if on_start is not None:
+        on_start(run_id)
     n_items = n_items if options.limit is None else min(n_items, options.limit)
     total = n_items * options.samples
     params = probe.effective_params(endpoint)

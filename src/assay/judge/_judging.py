@@ -116,8 +116,10 @@ def _stored_value(q: Question, value: Any, swapped: bool) -> tuple[Any, float | 
 
 def judge_project(db: Database, slug: str, endpoint: Endpoint, *, options: JudgeOptions | None = None,
                   user_id: int | None = None, execute: Execute | None = None,
-                  progress: Progress | None = None) -> RunSummary:
-    """Have the model behind `endpoint` answer the project's judgeable questions; see the module doc."""
+                  progress: Progress | None = None,
+                  on_start: Callable[[int], None] | None = None) -> RunSummary:
+    """Have the model behind `endpoint` answer the project's judgeable questions; see the module doc.
+    `on_start(run_id)` is called once the run exists, before any call is made."""
     options = options or JudgeOptions()
     execute = execute or default_execute
     with db.write_session() as session:
@@ -132,6 +134,8 @@ def judge_project(db: Database, slug: str, endpoint: Endpoint, *, options: Judge
                                 endpoint=endpoint.name, model=endpoint.model, user_id=user_id)
         run_id, run_name, project_id = run.id, run.name, project.id
         total = count_units(session, project.id, spec, questions, both, limit=options.limit)
+    if on_start is not None:
+        on_start(run_id)
     by_key = {q.key: q for q in questions}
     state = _State(db, run_id)
     # The content of items with calls in flight, for the parser's "quoted from the content" rule;

@@ -10,11 +10,13 @@ from assay.evals.project._models import (
     model_leaderboard,
     model_scores,
 )
+from assay.evals.project._side_by_side import SidePair, side_by_side
 
 __all__ = [
     "HUMANS",
     "EvalData",
     "EvalOptions",
+    "SidePair",
     "calibrate_judges",
     "compare_models",
     "family_of",
@@ -22,4 +24,5 @@ __all__ = [
     "model_failures",
     "model_leaderboard",
     "model_scores",
+    "side_by_side",
 ]
