@@ -9,6 +9,8 @@ from pathlib import Path
 from assay.demo.content import demo_records
 from assay.demo.judgements import DEMO_JUDGEMENTS
 from assay.io import import_file
+from assay.judge import judge_project, make_execute
+from assay.models import OFFLINE_ENDPOINT
 from assay.io.containers import open_writer
 from assay.spec import TEMPLATES, load_spec, template_path
 from assay.store import Database, OrgKind, Role
@@ -93,6 +95,10 @@ def build_demo(
             with open_writer(history, "jsonl") as writer:
                 writer.write_many(DEMO_JUDGEMENTS[name](records))
             import_file(db, slug, history)
+            # The offline judge (a transparent length- and reference-based heuristic) over the same
+            # items, so judge calibration and the models pages have a judge to show. Resumable: a
+            # second build stores nothing new.
+            judge_project(db, slug, OFFLINE_ENDPOINT, execute=make_execute(use_cache=False))
     with db.session() as session:
         for p in list_projects(session):
             s = summarize(session, p)
