@@ -64,9 +64,10 @@ def write_response_checks(db: Database, slug: str, key: str, results: Mapping[in
         current: dict[int, dict[str, Any] | None] = {}
         for start in range(0, len(ids), _PAGE):
             chunk = ids[start : start + _PAGE]
-            current.update(session.execute(
+            rows_ = session.execute(
                 select(Response.id, Response.meta).where(Response.project_id == project.id, Response.id.in_(chunk))
-            ).tuples().all())
+            )
+            current.update((int(rid), meta) for rid, meta in rows_)
         missing = [i for i in ids if i not in current]
         if missing:
             raise ValueError(f"project {slug}: responses {missing[:5]} do not belong to it")
