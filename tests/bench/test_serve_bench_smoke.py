@@ -23,7 +23,7 @@ def test_serve_bench_quick(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "summary" in proc.stdout
     results = json.loads(out.read_text())
-    assert results["label_studio"] is None
+    assert results["label_studio"] == []
     (sqlite,) = results["assay"]
     assert sqlite["backend"] == "sqlite"
     assert [lv["clients"] for lv in sqlite["levels"]] == [1, 4]

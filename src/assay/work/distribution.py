@@ -12,6 +12,7 @@ annotator; calibration items are answered by every member before regular work.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import string
 import threading
@@ -20,10 +21,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, exists, func, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import BindParameter, Engine, Table, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from assay.spec import AnswerIssue, ProjectSpec
 from assay.store import Database
@@ -33,6 +34,7 @@ from assay.store._models import (
     Item,
     Judgement,
     JudgementAnswer,
+    JudgementHistory,
     JudgementSource,
     JudgementStatus,
     Project,
@@ -206,33 +208,80 @@ def lease_task(
         if found is None:
             return None
         lease, spec = found
-        rows = session.execute(
-            select(Item, Response, Judgement.answers)
-            .outerjoin(Response, Response.item_id == Item.id)
-            .outerjoin(Judgement, (Judgement.item_id == Item.id) & (Judgement.user_id == user_id))
-            .where(Item.id == lease.item_id)
-            .order_by(Response.position)
-        ).all()
+        rows = session.execute(_TASK_ROWS, {"item_id": lease.item_id, "user_id": user_id}).all()
         item = rows[0][0]
         responses = [r for _, r, _ in rows if r is not None]
         draft = rows[0][2] or None
         return Task(lease, item, responses, draft, spec)
 
 
+# The hot statements are built once, with bound parameters: building a SELECT and its cache key on
+# every request cost more Python time than SQLite took to run it. See docs/design/distribution.md
+# ("Serving cost") for what each request issues.
+
+
+def _not_seen_by(user_id: Any) -> Any:
+    return ~exists().where(Assignment.item_id == Item.id, Assignment.user_id == user_id)
+
+
+_USER: BindParameter[Any] = bindparam("user_id")
+_LIVE = aliased(Assignment, name="live")
+# The first calibration item this person has not had, or NULL: a scalar subquery of the context query,
+# so the common case (no calibration items; the partial index ix_items_calibration is empty) costs no
+# round trip of its own.
+_CALIBRATION_CANDIDATE = (
+    select(Item.id)
+    .where(Item.project_id == Project.id, Item.calibration_round.is_not(None), _not_seen_by(_USER))
+    .order_by(Item.calibration_round, Item.id)
+    .limit(1)
+    .correlate(Project)
+    .scalar_subquery()
+)
+# Everything a lease decision needs up front, in one query: the project, its current spec's hash, the
+# person's active membership, their oldest live lease and the calibration candidate.
+_LEASE_CONTEXT = (
+    select(Project, SpecVersion.spec_hash, ProjectMember, _LIVE.id, _LIVE.item_id, _LIVE.kind, _LIVE.expires_at,
+           _CALIBRATION_CANDIDATE)
+    .join(SpecVersion, (SpecVersion.project_id == Project.id) & (SpecVersion.version == Project.current_spec_version))
+    .outerjoin(
+        ProjectMember,
+        (ProjectMember.project_id == Project.id) & (ProjectMember.user_id == _USER) & ProjectMember.active.is_(True),
+    )
+    .outerjoin(
+        _LIVE, (_LIVE.project_id == Project.id) & (_LIVE.user_id == _USER) & (_LIVE.status == AssignmentStatus.leased)
+    )
+    .where(Project.slug == bindparam("slug"))
+    .order_by(_LIVE.leased_at)
+    .limit(1)
+)
+_TASK_ROWS = (
+    select(Item, Response, Judgement.answers)
+    .outerjoin(Response, Response.item_id == Item.id)
+    .outerjoin(Judgement, (Judgement.item_id == Item.id) & (Judgement.user_id == _USER))
+    .where(Item.id == bindparam("item_id"))
+    .order_by(Response.position)
+)
+_items = cast(Table, Item.__table__)
+_assignments = cast(Table, Assignment.__table__)
+_NEW_LEASE = (
+    insert(_assignments)
+    .values(project_id=bindparam("project_id"), item_id=bindparam("item_id"), user_id=_USER, kind=bindparam("kind"),
+            status=AssignmentStatus.leased, leased_at=bindparam("now"), expires_at=bindparam("expires"))
+    .returning(_assignments.c.id)
+)
+_TAKE_SLOT = (
+    update(_items)
+    .where(_items.c.id == bindparam("item_id"))
+    .values(taken=_items.c.taken + 1, is_open=_items.c.taken + 1 < bindparam("overlap"))
+)
+
+
 def _lease_in(session: Session, project: str, user_id: int, now: datetime) -> tuple[Lease, ProjectSpec] | None:
-    row = session.execute(
-        select(Project, SpecVersion.spec_hash, ProjectMember)
-        .join(SpecVersion, (SpecVersion.project_id == Project.id) & (SpecVersion.version == Project.current_spec_version))
-        .outerjoin(
-            ProjectMember,
-            (ProjectMember.project_id == Project.id) & (ProjectMember.user_id == user_id) & ProjectMember.active.is_(True),
-        )
-        .where(Project.slug == project)
-    ).first()
+    row = session.execute(_LEASE_CONTEXT, {"slug": project, "user_id": user_id}).first()
     if row is None:
         get_project(session, project)  # raises ProjectNotFound, naming the known projects
         raise AssertionError("a project always has its current spec version")
-    proj, spec_hash, member = row
+    proj, spec_hash, member, live_id, live_item, live_kind, live_expires, calibration_item = row
     if member is None:
         raise NotAMember(f"user {user_id} is not a member of project {project!r}")
     spec = _spec(session, proj, spec_hash)
@@ -240,23 +289,14 @@ def _lease_in(session: Session, project: str, user_id: int, now: datetime) -> tu
     if reclaimed:
         reclaim_expired(session, proj.id, now)
 
-    live = session.scalar(
-        select(Assignment)
-        .where(
-            Assignment.project_id == proj.id,
-            Assignment.user_id == user_id,
-            Assignment.status == AssignmentStatus.leased,
-        )
-        .order_by(Assignment.leased_at)
-        .limit(1)
-    )
-    if live is not None and live.expires_at is not None and _aware(live.expires_at) < now:
+    if live_id is not None:
+        assert live_expires is not None, "a lease always has an expiry"
+        if _aware(live_expires) >= now:
+            return Lease(live_id, live_item, live_kind, live_expires), spec
         # Their own lease lapsed since the last reclaim: reclaim now, as if it had run first.
-        reclaim_expired(session, proj.id, now)
-        reclaimed = True
-        live = None
-    if live is not None:
-        return _lease(live), spec
+        if not reclaimed:
+            reclaim_expired(session, proj.id, now)
+            reclaimed = True
 
     dist = spec.distribution
     done = 0
@@ -274,52 +314,37 @@ def _lease_in(session: Session, project: str, user_id: int, now: datetime) -> tu
         return None
 
     expires = now + timedelta(minutes=dist.lease_minutes)
-    for kind, pick in (("calibration", _pick_calibration), ("gold", _pick_gold), ("normal", _pick_regular)):
-        if kind == "gold" and not _gold_turn(user_id, done, dist.gold_rate):
-            continue
-        item_id = pick(session, proj, spec, member, user_id)
-        if item_id is None and kind == "normal" and not reclaimed:
-            # The pool looks empty: give lapsed leases back before saying so.
-            reclaim_expired(session, proj.id, now)
-            item_id = pick(session, proj, spec, member, user_id)
+    for kind in ("calibration", "gold", "normal"):
+        if kind == "calibration":
+            # Nothing writes between the context query and here that could change the candidate:
+            # reclaiming only expires leases, and an expired lease still counts as seen.
+            item_id = calibration_item
+        elif kind == "gold":
+            if not _gold_turn(user_id, done, dist.gold_rate):
+                continue
+            item_id = _pick_gold(session, proj, spec, member, user_id)
+        else:
+            item_id = _pick_regular(session, proj, spec, member, user_id)
+            if item_id is None and not reclaimed:
+                # The pool looks empty: give lapsed leases back before saying so.
+                reclaim_expired(session, proj.id, now)
+                item_id = _pick_regular(session, proj, spec, member, user_id)
         if item_id is None:
             continue
         # Core statements, not the ORM's unit of work: a third of the request's CPU went to flushing.
         assignment_id = session.execute(
-            insert(Assignment)
-            .values(project_id=proj.id, item_id=item_id, user_id=user_id, kind=kind,
-                    status=AssignmentStatus.leased, leased_at=now, expires_at=expires)
-            .returning(Assignment.id)
+            _NEW_LEASE,
+            {"project_id": proj.id, "item_id": item_id, "user_id": user_id, "kind": kind, "now": now,
+             "expires": expires},
         ).scalar_one()
         if kind == "normal":
-            session.execute(
-                update(Item)
-                .where(Item.id == item_id)
-                .values(taken=Item.taken + 1, is_open=Item.taken + 1 < dist.overlap)
-            )
+            session.execute(_TAKE_SLOT, {"item_id": item_id, "overlap": dist.overlap})
         return Lease(assignment_id, item_id, kind, expires), spec
     return None
 
 
-def _not_seen_by(user_id: int) -> Any:
-    return ~exists().where(Assignment.item_id == Item.id, Assignment.user_id == user_id)
-
-
-def _lock(stmt: Any, session: Session) -> Any:
-    # Skip rows another annotator's transaction holds: two people never wait on the same candidate.
-    if session.get_bind().dialect.name == "postgresql":
-        return stmt.with_for_update(skip_locked=True, of=Item)
-    return stmt
-
-
-def _pick_calibration(session: Session, proj: Project, spec: ProjectSpec, member: ProjectMember, user_id: int) -> int | None:
-    stmt = (
-        select(Item.id)
-        .where(Item.project_id == proj.id, Item.calibration_round.is_not(None), _not_seen_by(user_id))
-        .order_by(Item.calibration_round, Item.id)
-        .limit(1)
-    )
-    return session.scalar(stmt)
+def _postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def _gold_turn(user_id: int, done: int, rate: float) -> bool:
@@ -331,43 +356,70 @@ def _gold_turn(user_id: int, done: int, rate: float) -> bool:
     return int.from_bytes(digest, "big") / 2**64 < rate
 
 
-def _pick_gold(session: Session, proj: Project, spec: ProjectSpec, member: ProjectMember, user_id: int) -> int | None:
-    stmt = (
-        select(Item.id)
-        .where(Item.project_id == proj.id, Item.is_gold.is_(True), _not_seen_by(user_id), *_routing(spec, member))
-        .order_by(Item.id)
-        .limit(1)
-    )
-    return session.scalar(stmt)
-
-
-def _routing(spec: ProjectSpec, member: ProjectMember) -> list[Any]:
+def _routing(by_domain: bool, by_language: bool) -> list[Any]:
     conds = []
-    dist = spec.distribution
-    if dist.route_by_domain and member.domains:
-        conds.append(or_(Item.domain.in_(member.domains), Item.domain.is_(None)))
-    if dist.route_by_language and member.languages:
-        conds.append(or_(Item.language.in_(member.languages), Item.language.is_(None)))
+    if by_domain:
+        conds.append(or_(Item.domain.in_(bindparam("domains", expanding=True)), Item.domain.is_(None)))
+    if by_language:
+        conds.append(or_(Item.language.in_(bindparam("languages", expanding=True)), Item.language.is_(None)))
     return conds
 
 
-def _pick_regular(session: Session, proj: Project, spec: ProjectSpec, member: ProjectMember, user_id: int) -> int | None:
+def _routing_params(spec: ProjectSpec, member: ProjectMember) -> tuple[bool, bool, dict[str, Any]]:
+    """Which skill filters apply to this person, and their values."""
+    dist = spec.distribution
+    by_domain = bool(dist.route_by_domain and member.domains)
+    by_language = bool(dist.route_by_language and member.languages)
+    params: dict[str, Any] = {}
+    if by_domain:
+        params["domains"] = list(member.domains)
+    if by_language:
+        params["languages"] = list(member.languages)
+    return by_domain, by_language, params
+
+
+@functools.cache
+def _gold_stmt(by_domain: bool, by_language: bool) -> Any:
+    return (
+        select(Item.id)
+        .where(Item.project_id == bindparam("project_id"), Item.is_gold.is_(True), _not_seen_by(_USER),
+               *_routing(by_domain, by_language))
+        .order_by(Item.id)
+        .limit(1)
+    )
+
+
+@functools.cache
+def _regular_stmt(by_domain: bool, by_language: bool, postgres: bool) -> Any:
     stmt = (
         select(Item.id)
         .where(
-            Item.project_id == proj.id,
+            Item.project_id == bindparam("project_id"),
             Item.is_open.is_(True),
             Item.is_gold.is_(False),
             Item.calibration_round.is_(None),
             # Re-checked under the lock: is_open may be stale after a spec change of the overlap.
-            Item.taken < spec.distribution.overlap,
-            _not_seen_by(user_id),
-            *_routing(spec, member),
+            Item.taken < bindparam("overlap"),
+            _not_seen_by(_USER),
+            *_routing(by_domain, by_language),
         )
         .order_by(Item.priority.desc(), Item.id)
         .limit(1)
     )
-    return session.scalar(_lock(stmt, session))
+    # Skip rows another annotator's transaction holds: two people never wait on the same candidate.
+    return stmt.with_for_update(skip_locked=True, of=Item) if postgres else stmt
+
+
+def _pick_gold(session: Session, proj: Project, spec: ProjectSpec, member: ProjectMember, user_id: int) -> int | None:
+    by_domain, by_language, params = _routing_params(spec, member)
+    return session.scalar(_gold_stmt(by_domain, by_language), {"project_id": proj.id, "user_id": user_id, **params})
+
+
+def _pick_regular(session: Session, proj: Project, spec: ProjectSpec, member: ProjectMember, user_id: int) -> int | None:
+    by_domain, by_language, params = _routing_params(spec, member)
+    stmt = _regular_stmt(by_domain, by_language, _postgres(session))
+    return session.scalar(
+        stmt, {"project_id": proj.id, "user_id": user_id, "overlap": spec.distribution.overlap, **params})
 
 
 # ---- working on a lease -------------------------------------------------------------------------
@@ -470,6 +522,30 @@ class NeedsConfirmation(ValueError):
         self.warnings = warnings
 
 
+_judgements = cast(Table, Judgement.__table__)
+_history = cast(Table, JudgementHistory.__table__)
+_answers = cast(Table, JudgementAnswer.__table__)
+_NEW_JUDGEMENT = insert(_judgements).returning(_judgements.c.id)
+_SUBMITTED = (
+    update(_assignments).where(_assignments.c.id == bindparam("assignment_id")).values(status=AssignmentStatus.submitted)
+)
+
+
+@functools.cache
+def _submit_stmt(postgres: bool) -> Any:
+    stmt = (
+        select(Assignment, Judgement, Project, SpecVersion.spec_hash, Response)
+        .outerjoin(Judgement, (Judgement.item_id == Assignment.item_id) & (Judgement.user_id == Assignment.user_id))
+        .join(Project, Project.id == Assignment.project_id)
+        .join(SpecVersion, (SpecVersion.project_id == Project.id) & (SpecVersion.version == Project.current_spec_version))
+        .outerjoin(Response, Response.item_id == Assignment.item_id)
+        .where(Assignment.id == bindparam("assignment_id"))
+        .order_by(Response.position)
+    )
+    # Only the assignment is locked: a concurrent submit or skip of the same lease waits for this one.
+    return stmt.with_for_update(of=Assignment) if postgres else stmt
+
+
 def submit(
     db: Database,
     assignment_id: int,
@@ -487,24 +563,18 @@ def submit(
     consistency rules raise NeedsConfirmation instead of being saved."""
     now = _now(now)
     with _write(db) as session:
-        # The assignment (locked on PostgreSQL) and this person's judgement of the item in one query.
-        stmt = (
-            select(Assignment, Judgement)
-            .outerjoin(Judgement, (Judgement.item_id == Assignment.item_id) & (Judgement.user_id == Assignment.user_id))
-            .where(Assignment.id == assignment_id)
-        )
-        if session.get_bind().dialect.name == "postgresql":
-            stmt = stmt.with_for_update(of=Assignment)
-        row = session.execute(stmt).first()
-        if row is None or row[0].user_id != user_id:
+        # The assignment (locked on PostgreSQL), this person's judgement of the item, the project with its
+        # spec's hash and the item's responses, in one query.
+        rows = session.execute(_submit_stmt(_postgres(session)), {"assignment_id": assignment_id}).all()
+        if not rows or rows[0][0].user_id != user_id:
             raise LeaseError(f"assignment {assignment_id} is not yours")
-        a, j = row
+        a, j, proj, spec_hash = rows[0][:4]
         if a.status == AssignmentStatus.submitted:
             raise LeaseError(f"assignment {assignment_id} was already submitted")
         if a.status == AssignmentStatus.skipped:
             raise LeaseError(f"assignment {assignment_id} was skipped")
-        proj, spec = _project_spec(session, a.project_id)
-        responses = _responses(session, a.item_id)
+        spec = _spec(session, proj, spec_hash)
+        responses = [r[4] for r in rows if r[4] is not None]
         texts = [r.content for r in responses]
         issues = spec.check_answers(answers, len(responses), response_texts=texts)
         if issues:
@@ -526,15 +596,20 @@ def submit(
                 spec_version=proj.current_spec_version, guidelines_version=spec.guidelines.version,
                 started_at=a.leased_at, submitted_at=now, updated_at=now, time_spent_ms=time_spent_ms,
             )
-            jid = session.execute(insert(Judgement).values(**values).returning(Judgement.id)).scalar_one()
-            session.execute(
-                update(Assignment).where(Assignment.id == a.id).values(status=AssignmentStatus.submitted)
-            )
-            j = Judgement(id=jid, **values)  # transient: read by the history and long-form helpers only
-            record_history(session, j, action="submit", by=user_id, reason=None, old_status="draft", old_value=None)
-            rows = answer_rows(j, spec)
-            if rows:
-                session.execute(insert(JudgementAnswer), rows)
+            # Table-level inserts: the ORM-enabled `insert(Judgement)` and the unit of work flushing a
+            # history object took a quarter of the submit's CPU. The history row is the one
+            # `record_history` writes.
+            jid = session.execute(_NEW_JUDGEMENT, values).scalar_one()
+            session.execute(_SUBMITTED, {"assignment_id": a.id})
+            j = Judgement(id=jid, **values)  # transient: read by the long-form helper only
+            session.execute(insert(_history), {
+                "judgement_id": jid, "changed_by": user_id, "action": "submit", "reason": None,
+                "old_status": "draft", "new_status": JudgementStatus.submitted.value, "old_value": None,
+                "new_value": stored,
+            })
+            long_rows = answer_rows(j, spec)
+            if long_rows:
+                session.execute(insert(_answers), long_rows)
             return jid
         old_value, old_status = dict(j.answers), j.status.value
         j.answers = stored
