@@ -122,3 +122,4 @@ def test_a_script_returning_a_non_string_is_a_bug_reported_as_internal() -> None
 def test_judge_script_needs_verdicts() -> None:
     with pytest.raises(ValueError, match="at least one verdict"):
         judge_script([])(ModelRequest.chat("x"))
+

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -74,5 +76,15 @@ class ModelError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only fields would be lost by Exception's default pickling (worker processes, job queues).
+        fields = {"kind": self.kind, "retryable": self.retryable, "status": self.status,
+                  "attempts": self.attempts, "retry_after_s": self.retry_after_s}
+        return (_rebuild_error, (self.message, fields))
+
     def __repr__(self) -> str:
         return f"ModelError({self.message!r}, kind={self.kind!r}, status={self.status}, attempts={self.attempts})"
+
+
+def _rebuild_error(message: str, fields: dict[str, Any]) -> ModelError:
+    return ModelError(message, **fields)
