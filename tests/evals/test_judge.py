@@ -1,4 +1,4 @@
-"""Judge calibration: agreement against scikit-learn and krippendorff, position bias, length
+"""Judge calibration: agreement against statsmodels and krippendorff, position bias, length
 bias, self-preference and the coverage–accuracy curve on constructed data."""
 
 from __future__ import annotations
@@ -26,23 +26,26 @@ from .helpers import PROPERTY
 @PROPERTY
 @given(st.lists(st.tuples(st.integers(1, 5), st.integers(1, 5)), min_size=3, max_size=60))
 def test_agreement_matches_reference_packages(pairs: list[tuple[int, int]]) -> None:
-    metrics = pytest.importorskip("sklearn.metrics")
+    inter_rater = pytest.importorskip("statsmodels.stats.inter_rater")
     krippendorff = pytest.importorskip("krippendorff")
     human, judge = (np.array(v) for v in zip(*pairs, strict=True))
     assume(len(set(human.tolist()) | set(judge.tolist())) > 1)
-    # The whole 1-5 scale, so that scikit-learn's weights (on label positions) and ours (on the
+    # The whole 1-5 scale, so that statsmodels' weights (on table positions) and ours (on the
     # label values) measure the same distances.
     labels = [1, 2, 3, 4, 5]
     result = judge_agreement(human, judge, categories=labels, n_boot=0)
-    assert result.kappa == pytest.approx(metrics.cohen_kappa_score(human, judge, labels=labels), abs=1e-9, nan_ok=True)
-    assert result.weighted_kappa == pytest.approx(
-        metrics.cohen_kappa_score(human, judge, labels=labels, weights="quadratic"), abs=1e-9, nan_ok=True)
+    table = pd.crosstab(pd.Categorical(human, labels), pd.Categorical(judge, labels), dropna=False).to_numpy()
+    np.testing.assert_array_equal(result.confusion.to_numpy(), table)
+    with np.errstate(all="ignore"):
+        plain = inter_rater.cohens_kappa(table, return_results=False)
+        quadratic = inter_rater.cohens_kappa(table, wt="quadratic", return_results=False)
+    assert result.kappa == pytest.approx(plain, abs=1e-9, nan_ok=True)
+    assert result.weighted_kappa == pytest.approx(quadratic, abs=1e-9, nan_ok=True)
     reference = krippendorff.alpha(reliability_data=np.vstack([human, judge]).astype(float), level_of_measurement="ordinal",
                                    value_domain=labels)
     assert result.alpha == pytest.approx(reference, abs=1e-9, nan_ok=True)
     assert result.accuracy == pytest.approx(np.mean(human == judge))
     assert result.within_one == pytest.approx(np.mean(np.abs(human - judge) <= 1))
-    np.testing.assert_array_equal(result.confusion.to_numpy(), metrics.confusion_matrix(human, judge, labels=labels))
 
 
 def test_unscored_items_and_text_scales() -> None:

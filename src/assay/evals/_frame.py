@@ -45,9 +45,10 @@ def bad_row(frame: pd.DataFrame, position: int, field: str, what: str, message: 
 def numbers(frame: pd.DataFrame, column: str, what: str) -> FloatArray:
     """A column as floats: numbers, booleans (1/0) or text that parses as a finite number."""
     values = frame[column]
-    if values.dtype == bool:
-        return values.to_numpy(dtype=np.float64)
-    parsed = pd.to_numeric(values.map(_bool_number), errors="coerce").to_numpy(dtype=np.float64)
+    if values.dtype.kind in "biuf":
+        parsed = values.to_numpy(dtype=np.float64)
+    else:  # text or mixed objects; pandas turns True/False into 1/0 here too
+        parsed = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     bad = ~np.isfinite(parsed)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -55,18 +56,10 @@ def numbers(frame: pd.DataFrame, column: str, what: str) -> FloatArray:
     return parsed
 
 
-def _is_bool(value: Any) -> bool:
-    return isinstance(value, bool | np.bool_)
-
-
-def _bool_number(value: Any) -> Any:
-    return float(value) if _is_bool(value) else value
-
-
 def is_boolean(frame: pd.DataFrame, column: str) -> bool:
     """True when the column holds only booleans (a pass/fail answer)."""
     values = frame[column]
-    return bool(values.dtype == bool or (len(values) and values.map(_is_bool).all()))
+    return bool(len(values)) and pd.api.types.infer_dtype(values, skipna=False) == "boolean"
 
 
 def codes(values: pd.Series | npt.ArrayLike) -> tuple[IntArray, npt.NDArray[Any]]:

@@ -4,14 +4,16 @@ intervals from replicates, and a grouped cluster bootstrap of ratios drawn a bat
 Cluster bootstrap: rows are first reduced to *cells* (one per group × item) carrying sums; a
 replicate redraws, within every group independently, as many items as the group has, with
 replacement, so an item's several rows (several annotators, several turns) move together. A
-ratio statistic Σ w·numerator / Σ w·denominator over the drawn cells is then one weighted sum
-per group: weights for a whole batch of replicates are built at once (one `bincount`), and the
-per-group sums are one `np.add.reduceat` over the cells, which are sorted by group.
+ratio statistic Σ numerator / Σ denominator over the drawn cells needs, for a whole batch of
+replicates at once, one array of drawn cell indices, a gather of the cells' sums and one
+`np.add.reduceat` over the drawn slots, which are laid out group by group.
 """
 
 from __future__ import annotations
 
+import os
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from statistics import NormalDist
 
 import numpy as np
@@ -71,16 +73,20 @@ def batch_size(n_columns: int) -> int:
     return max(1, BATCH_ELEMENTS // max(1, n_columns))
 
 
-def grouped_cluster_weights(rng: np.random.Generator, group_start: IntArray, group_size: IntArray,
-                            cell_group: IntArray, n_replicates: int) -> FloatArray:
-    """(replicates × cells): how often each cell was drawn when every group redraws its own
-    cells with replacement, as many as it has."""
-    n_cells = len(cell_group)
-    local = np.floor(rng.random((n_replicates, n_cells)) * group_size[cell_group]).astype(np.int64)
-    drawn = group_start[cell_group] + np.minimum(local, group_size[cell_group] - 1)
-    flat = drawn + (np.arange(n_replicates, dtype=np.int64) * n_cells)[:, None]
-    counts = np.bincount(flat.ravel(), minlength=n_replicates * n_cells)
-    return counts.reshape(n_replicates, n_cells).astype(np.float64)
+def grouped_cluster_draws(rng: np.random.Generator, group_start: IntArray, group_size: IntArray,
+                          cell_group: IntArray, n_replicates: int) -> npt.NDArray[np.int32 | np.int64]:
+    """(replicates × cells): the cell drawn into each slot when every group redraws its own cells
+    with replacement, as many as it has (slot c of group g draws uniformly from g's cells)."""
+    size = group_size[cell_group]
+    # Single precision halves the cost of the uniform draws; the product is clipped below the
+    # group size because float rounding can reach it. Exact for groups under 2**24 cells.
+    kind = np.float32 if group_size.max(initial=0) < 1 << 24 else np.float64
+    local = rng.random((n_replicates, len(cell_group)), dtype=kind)
+    local *= size.astype(kind)
+    drawn = local.astype(np.int64 if kind is np.float64 else np.int32)
+    np.minimum(drawn, size - 1, out=drawn, casting="unsafe")
+    drawn += group_start[cell_group].astype(drawn.dtype)
+    return drawn
 
 
 def cluster_ratio_replicates(cell_group: IntArray, numerators: npt.ArrayLike, denominators: npt.ArrayLike,
@@ -95,15 +101,28 @@ def cluster_ratio_replicates(cell_group: IntArray, numerators: npt.ArrayLike, de
     n_groups = len(group_start)
     group_size = np.diff(np.r_[group_start, n_cells]).astype(np.int64)
     dense_group = np.repeat(np.arange(n_groups), group_size)
-    rng = np.random.default_rng(seed)
     out = np.empty((n_boot, n_groups, k))
+    unit = bool(np.all(denominators == 1.0))
+    columns = [np.ascontiguousarray(numerators[:, j]) for j in range(k)]  # gathers from contiguous memory
     step = batch_size(n_cells)
-    for lo in range(0, n_boot, step):
+    bounds = list(range(0, n_boot, step))
+    # Batch b draws from its own generator, child b of SeedSequence(seed), so the result does not
+    # depend on which thread ran it; NumPy releases the GIL in the draws, gathers and sums.
+    seeds = np.random.SeedSequence(seed).spawn(len(bounds))
+
+    def run(index: int) -> None:
+        lo = bounds[index]
         size = min(step, n_boot - lo)
-        weights = grouped_cluster_weights(rng, group_start, group_size, dense_group, size)
-        denominator = np.add.reduceat(weights * denominators, group_start, axis=1)
+        drawn = grouped_cluster_draws(np.random.default_rng(seeds[index]), group_start, group_size, dense_group, size)
+        denominator = group_size.astype(np.float64) if unit else np.add.reduceat(denominators[drawn], group_start, axis=1)
         for j in range(k):
-            numerator = np.add.reduceat(weights * numerators[:, j], group_start, axis=1)
+            numerator = np.add.reduceat(columns[j][drawn], group_start, axis=1)
             with np.errstate(divide="ignore", invalid="ignore"):
                 out[lo : lo + size, :, j] = numerator / denominator
+
+    if len(bounds) == 1:
+        run(0)
+    else:
+        with ThreadPoolExecutor(min(2, os.cpu_count() or 1)) as pool:
+            list(pool.map(run, range(len(bounds))))
     return out

@@ -135,7 +135,7 @@ def _fit_model(name: str, item: IntArray, y: FloatArray, delta: FloatArray, gamm
     if use_length:  # the counterfactual: both outputs the same length
         columns[1] = np.zeros(n)
     controlled = Logistic(sparse.csr_matrix(np.column_stack(columns)), y, problem.ridge)
-    lc = float(controlled.probabilities(beta)[0].mean())
+    lc = float(controlled.probabilities(beta).mean())
     win_low = win_high = lc_low = lc_high = np.nan
     if n_boot:
         items, local = np.unique(item, return_inverse=True)
@@ -151,7 +151,7 @@ def _fit_model(name: str, item: IntArray, y: FloatArray, delta: FloatArray, gamm
         betas = bootstrap_rows(problem, beta, draw, n_boot)
         weights = np.concatenate(drawn)
         total = weights.sum(axis=1)
-        replicates = np.column_stack([weights @ y / total, (weights * controlled.probabilities(betas)).sum(axis=1) / total])
+        replicates = np.column_stack([weights @ y / total, (weights * controlled.probabilities(betas).T).sum(axis=1) / total])
         (win_low, lc_low), (win_high, lc_high) = percentile(replicates, confidence)
     coef = iter(beta.tolist())
     theta = next(coef)

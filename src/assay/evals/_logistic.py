@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
+from scipy import sparse, special
 
 from ._errors import EvalError
 from ._frame import BoolArray, FloatArray
@@ -60,18 +60,23 @@ class Logistic:
         return beta
 
     def probabilities(self, beta: FloatArray) -> FloatArray:
-        """σ(Xβ) for each row of ``beta`` (replicates × coefficients) → (replicates × rows)."""
-        eta = np.asarray(self.X @ np.atleast_2d(beta).T).T
-        return 0.5 * (1.0 + np.tanh(0.5 * eta))  # σ without overflow
+        """σ(Xβ) for each row of ``beta`` (replicates × coefficients), as (rows × replicates):
+        the rows-major layout keeps every elementwise step below on contiguous memory."""
+        eta = np.ascontiguousarray(self.X @ np.atleast_2d(beta).T, dtype=np.float64)
+        out: FloatArray = special.expit(eta, out=eta)
+        return out
 
     def gradient(self, beta: FloatArray, weights: FloatArray) -> FloatArray:
-        """(replicates × coefficients) for row weights (replicates × rows)."""
-        residual = weights * (self.y - self.probabilities(beta))
-        return np.asarray(self.X.T @ residual.T).T - self.ridge * beta
+        """(replicates × coefficients) for row weights given as (rows × replicates)."""
+        residual = self.probabilities(beta)
+        np.subtract(self.y[:, None], residual, out=residual)
+        residual *= weights
+        out: FloatArray = np.asarray(self.X.T @ residual).T - self.ridge * beta
+        return out
 
     def information(self, beta: FloatArray, weights: FloatArray) -> FloatArray:
         """Minus the Hessian (plus gauge and ridge) at one ``beta`` for one weight vector."""
-        p = self.probabilities(beta)[0]
+        p = self.probabilities(beta)[:, 0]
         scaled = self.X.multiply((weights * p * (1.0 - p))[:, None]).tocsr()
         return np.asarray((self.X.T @ scaled).todense()) + self._gauge_matrix()
 
@@ -81,7 +86,7 @@ class Logistic:
         w = np.ones(len(self.y)) if weights is None else weights
         beta = np.zeros(self.size) if start is None else start.astype(np.float64).copy()
         for _ in range(max_iter):
-            step = np.linalg.solve(self.information(beta, w), self.gradient(beta[None], w[None])[0])
+            step = np.linalg.solve(self.information(beta, w), self.gradient(beta[None], w[:, None])[0])
             biggest = float(np.abs(step).max()) if len(step) else 0.0
             if not np.isfinite(biggest):
                 raise EvalError("the logistic fit diverged (the data separate perfectly?)")
@@ -95,9 +100,10 @@ class Logistic:
         (replicates × rows), starting from the full-data fit ``beta``."""
         chord = np.linalg.inv(self.information(beta, np.ones(len(self.y))))
         out = np.tile(beta, (len(weights), 1))
+        by_row = np.ascontiguousarray(weights.T)
         active = np.arange(len(weights))
         for _ in range(CHORD_STEPS):
-            step = self.gradient(out[active], weights[active]) @ chord
+            step = self.gradient(out[active], by_row if len(active) == len(weights) else by_row[:, active]) @ chord
             biggest = np.abs(step).max(axis=1) if step.shape[1] else np.zeros(len(active))
             step *= np.minimum(1.0, MAX_STEP / np.maximum(biggest, 1e-300))[:, None]
             out[active] = self._centre(out[active] + step)
