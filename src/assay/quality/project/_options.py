@@ -63,7 +63,7 @@ class QualityOptions:
     rejection_min_reviews: int = 5
     """...given at least this many reviews."""
     top_items: int = 20
-    """How many most-disputed items the report lists."""
+    """How many most-disputed items (and least confident consensus answers) the report lists."""
 
     def __post_init__(self) -> None:
         if self.method not in LABEL_METHODS:

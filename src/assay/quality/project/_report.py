@@ -16,7 +16,7 @@ from assay.store import Consensus, Database, JudgementSource
 
 from ._agreement import QuestionAgreement, question_agreement
 from ._calibration import CalibrationRound, DisputedItem, calibration_rounds, disputed_items
-from ._consensus import ADJUDICATED, ConsensusRun, consensus_rows, store_consensus
+from ._consensus import ADJUDICATED, ConsensusRun, consensus_rows, low_confidence_items, store_consensus
 from ._fit import QuestionFit, fit_question
 from ._labels import is_categorical
 from ._load import DEFAULT_SOURCES, ProjectData, load_project_data
@@ -127,7 +127,7 @@ def project_quality(db: Database, slug: str, options: QualityOptions | None = No
         out.not_measured = [{"question": q.key, "kind": q.kind.value, "why": _why(q.kind.value, q.key in measured)}
                             for q in data.spec.questions if q.key not in measured]
         out.disputed = disputed_items(data, fits, top=options.top_items)
-        out.stored_consensus = _stored(db, data.project_id, options.low_confidence)
+        out.stored_consensus = _stored(db, data, options)
     if "scorecards" in parts:
         if progress is not None:
             progress("scorecards", 0, 1)
@@ -150,16 +150,23 @@ def _why(kind: str, measured: bool) -> str:
     return f"{kind} answers need their own distance for agreement (not measured yet)"
 
 
-def _stored(db: Database, project_id: int, threshold: float) -> dict[str, Any]:
-    """What the consensus table holds for the project, by method."""
+def _stored(db: Database, data: ProjectData, options: QualityOptions) -> dict[str, Any]:
+    """What the consensus table holds for the project, by method, and the least confident computed
+    answers (at most ``top_items``) with where to adjudicate them: what review should look at."""
+    threshold = options.low_confidence
     low = func.sum(case((Consensus.confidence < threshold, 1), else_=0))
     with db.session() as session:
         rows = session.execute(
-            select(Consensus.method, func.count(), low).where(Consensus.project_id == project_id)
+            select(Consensus.method, func.count(), low).where(Consensus.project_id == data.project_id)
             .group_by(Consensus.method).order_by(Consensus.method)
         ).all()
     by_method = {str(m): {"rows": int(n), "low_confidence": int(lo or 0) if m != ADJUDICATED else 0}
                  for m, n, lo in rows}
+    least = low_confidence_items(db, data.slug, threshold, limit=options.top_items)
     return {"threshold": threshold, "by_method": by_method,
             "low_confidence": sum(v["low_confidence"] for v in by_method.values()),
-            "adjudicated": by_method.get(ADJUDICATED, {}).get("rows", 0)}
+            "adjudicated": by_method.get(ADJUDICATED, {}).get("rows", 0),
+            "low_confidence_items": [
+                {"item_id": x.item_id, "question": x.question, "response_id": x.response_id,
+                 "confidence": x.confidence, "method": x.method, "value": x.value,
+                 "url": f"/p/{data.slug}/items/{x.item_id}/adjudicate"} for x in least]}
