@@ -105,11 +105,21 @@ def test_mcnemar_agresti_presidential_approval() -> None:
     assert mcnemar_from_table([[794, 150], [86, 570]]).method == "chi2-corrected"
 
 
-def test_mcnemar_wikipedia_example() -> None:
-    """Wikipedia, "McNemar's test": a = 101, b = 121, c = 59, d = 33 gives χ² = 21.35."""
-    result = mcnemar_from_table([[101, 121], [59, 33]], method="chi2")
-    assert round(result.statistic, 2) == 21.36 or round(result.statistic, 2) == 21.35
-    assert result.statistic == pytest.approx(62**2 / 180)
+def test_mcnemar_death_penalty_survey_exact() -> None:
+    """Calcugator's chi2_mcnemar tutorial: 20 teenagers before and after seminars, 11 changed from
+    in favour to against and 3 the other way; two-tailed exact probability 0.057373046875."""
+    result = mcnemar_from_table([[1, 11], [3, 5]])
+    assert result.method == "exact" and result.statistic == 3
+    assert result.p_value == pytest.approx(0.05737304687500008, abs=1e-15)
+
+
+def test_mcnemar_corrected_and_exact_worked_example() -> None:
+    """stat-tools.xyz McNemar worked example: b = 12, c = 5 gives the continuity-corrected
+    χ² = 2.1176 (p = 0.1456) and the exact p = 0.1435."""
+    table = [[30, 12], [5, 40]]
+    corrected = mcnemar_from_table(table, method="chi2-corrected")
+    assert round(corrected.statistic, 4) == 2.1176 and round(corrected.p_value, 4) == 0.1456
+    assert round(mcnemar_from_table(table, method="exact").p_value, 4) == 0.1435
 
 
 def test_mcnemar_exact_small_counts() -> None:

@@ -127,3 +127,15 @@ def test_errors_name_row_and_field() -> None:
         score_table(missing)
     with pytest.raises(EvalError, match="confidence"):
         score_table(frame(), confidence=1.5)
+
+
+def test_threaded_batches_give_the_same_interval_every_time() -> None:
+    """Enough cells that the replicates run in several batches on two threads: each batch has its
+    own seed, so thread timing cannot change the result."""
+    rng = np.random.default_rng(12)
+    data = pd.DataFrame({"item": np.arange(60_000), "model": rng.choice(["a", "b", "c"], 60_000),
+                         "value": rng.normal(0, 1, 60_000)})
+    first = score_table(data, by=["model"], n_boot=300, seed=2)
+    for _ in range(2):
+        pd.testing.assert_frame_equal(first, score_table(data, by=["model"], n_boot=300, seed=2))
+    assert (first["mean_low"] < first["mean"]).all() and (first["mean"] < first["mean_high"]).all()
