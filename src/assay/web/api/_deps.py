@@ -124,3 +124,7 @@ def browser_user(request: Request, db: Database) -> User | None:
 
 DB = Annotated[Database, Depends(get_db)]
 CurrentUser = Annotated[User, Depends(current_user)]
+# The bearer credentials alone (resolved without a thread hop: HTTPBearer is async), for the annotator's
+# hot routes, which call `current_user` themselves inside their own worker thread. A plain `def`
+# dependency costs a second trip through the threadpool per request.
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
