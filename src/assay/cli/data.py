@@ -8,11 +8,14 @@ from typing import Annotated, Any, Literal
 import typer
 import yaml
 
-from assay.cli._common import console, db_from, fail, friendly_errors, progress_bar
+from assay.cli._common import console, db_from, err, fail, friendly_errors, progress_bar
+from assay.evals.imports import SCHEMAS as RESULT_SCHEMAS
 from assay.io import export_project, import_file
 from assay.io.schemas import MAPPING_TARGETS, SCHEMAS
 
 _SCHEMA_LINES = "\n".join(f"      {name:<12} {text}" for name, text in SCHEMAS.items()).lstrip()
+# Other evaluation tools' result files (assay.evals.imports): items, responses and their scores.
+_SCHEMA_LINES += "\n" + "\n".join(f"      {name:<12} {text}" for name, text in RESULT_SCHEMAS.items())
 
 
 def _parse_map(pairs: list[str], mapping_file: Path | None) -> dict[str, str]:
@@ -43,6 +46,8 @@ def import_(
     rejects: Annotated[Path | None, typer.Option("--rejects", help="Where --skip-invalid writes bad records (default FILE.rejects.jsonl).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate everything, import nothing.")] = False,
     sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX sheet name (default: the first).")] = None,
+    results: Annotated[Path | None, typer.Option("--results", help="--schema lm-eval: the results_<time>.json of the samples file (found beside it if omitted).", exists=True, dir_okay=False)] = None,
+    batch_input: Annotated[Path | None, typer.Option("--batch-input", help="--schema openai-batch: the batch's input file (the prompts).", exists=True, dir_okay=False)] = None,
 ) -> None:
     """Import items, responses or existing judgements into a project.
 
@@ -60,7 +65,16 @@ def import_(
       assay import stem-rubric prompts.jsonl
       assay import stem-rubric export.csv --map prompt=question --map response=answer --map model=meta.model
       assay import stem-rubric history.csv --schema judgements --skip-invalid
+      assay import qa-bench logs/2026-03-14_gsm8k.eval --schema inspect
+      assay import qa-bench samples_gsm8k_2026-03-14T10-22-31.jsonl --schema lm-eval
     """
+    if schema is not None and schema.replace("_", "-") in RESULT_SCHEMAS:
+        if container or map_ or mapping_file or skip_invalid or rejects or sheet:
+            fail(f"--schema {schema} takes no --format, --map, --mapping-file, --skip-invalid, --rejects or --sheet", 2)
+        _import_results(ctx, project, file, schema, results, batch_input, dry_run)
+        return
+    if results is not None or batch_input is not None:
+        fail("--results goes with --schema lm-eval and --batch-input with --schema openai-batch", 2)
     mapping = _parse_map(map_ or [], mapping_file)
     db = db_from(ctx)
     with progress_bar(f"importing {file.name}", "bytes") as update:
@@ -83,6 +97,40 @@ def import_(
 
 
 import_.__doc__ = (import_.__doc__ or "").replace("{schemas}", _SCHEMA_LINES)
+
+
+def _import_results(ctx: typer.Context, project: str, file: Path, schema: str, results: Path | None,
+                    batch_input: Path | None, dry_run: bool) -> None:
+    """`assay import --schema inspect|lm-eval|promptfoo|openai-batch`: scores stored as verdicts of an
+    imported run, which `assay eval --source '<tool>: <task>'` reads."""
+    from assay.evals.imports import EvalImportError, EvalImportFailed, import_results
+
+    db = db_from(ctx)
+    try:
+        with progress_bar(f"importing {file.name}") as update:
+            report = import_results(db, project, file, schema=schema, results=results, batch_input=batch_input,
+                                    dry_run=dry_run, progress=update)
+    except EvalImportFailed as e:
+        for line in e.issues[:20]:
+            err.print(line, highlight=False, soft_wrap=True)
+        if e.bad > 20:
+            err.print(f"... and {e.bad - 20} more", highlight=False)
+        fail(f"{e.bad} of {e.records} records are invalid; nothing was imported")
+    except EvalImportError as e:
+        fail(str(e), 2)
+    what = "would import" if report.dry_run else "imported"
+    console.print(f"{file}: {report.records} records ({report.record_schema}, {report.container}) in {report.seconds:.1f}s")
+    console.print(f"  {what}: {report.items_added} new items ({report.items_existing} already present), "
+                  f"{report.responses_added} new responses ({report.responses_existing} already present) "
+                  f"of {', '.join(report.models) or 'no model'}")
+    if report.run is not None:
+        console.print(f"  {report.verdicts_added} new scores ({report.verdicts_existing} already present) in run "
+                      f"'{report.run}': {', '.join(report.criteria) or 'no new criteria'}", highlight=False)
+        console.print(f"  see them with: assay eval scores {project} --source '{report.run}'", highlight=False)
+    if report.without_response:
+        console.print(f"  {report.without_response} records without a model response (item only)")
+    for note in report.notes[:20]:
+        console.print(f"    {note}", highlight=False)
 
 
 @friendly_errors

@@ -56,22 +56,31 @@ def leaderboard(ctx: typer.Context, project: ProjectArg, source: SourceOpt = Non
                 domain: DomainOpt = None, bootstrap: BootOpt = 1000, seed: SeedOpt = 0,
                 baseline: Annotated[str | None, typer.Option("--baseline", help="Also the length-controlled win rate against this model (AlpacaEval 2.0).")] = None,
                 style: Annotated[bool, typer.Option("--style-control", help="Also the style-controlled Bradley-Terry fit (Chatbot Arena).")] = False,
+                pointwise: Annotated[bool, typer.Option("--pointwise", help="Rank models by mean score (e.g. imported Inspect or lm-eval scores) instead of head-to-head comparisons.")] = False,
                 as_json: JsonOpt = False) -> None:
     """Bradley-Terry leaderboard per criterion from pairwise comparisons (people's compare and rank
     answers, or a judge's verdicts with both orders combined), Elo-scale ratings with 95% bootstrap
     intervals, and win rates against the field.
+
+    With --pointwise: models ranked by mean score per criterion, for sources that scored responses one
+    at a time (imported Inspect, lm-eval or promptfoo runs).
 
     Example: assay eval leaderboard pairwise-preference --bootstrap 1000
     """
     db = db_from(ctx)
     with db.session() as session:
         data = load_eval_data(session, project, texts=style)
-    result = model_leaderboard(data, _options(source, criterion, domain, bootstrap, seed), baseline=baseline, style=style)
+    result = model_leaderboard(data, _options(source, criterion, domain, bootstrap, seed), baseline=baseline, style=style,
+                               pointwise=pointwise)
     if as_json:
         _emit(result)
         return
+    if pointwise:
+        _print_pointwise(result)
+        return
     if not result["criteria"]:
-        fail(f"no pairwise comparisons from {result['source']} yet", 1)
+        hint = " (it has scores: --pointwise ranks by them)" if (data.scores["source"] == result["source"]).any() else ""
+        fail(f"no pairwise comparisons from {result['source']} yet{hint}", 1)
     for entry in result["criteria"]:
         table = Table("#", "rank", "model", "rating (95% CI)", "wins", "losses", "ties", "win rate",
                       title=f"{entry['criterion']} ({result['source']}, {entry['n_battles']} comparisons)")
@@ -91,6 +100,18 @@ def leaderboard(ctx: typer.Context, project: ProjectArg, source: SourceOpt = Non
             for r in entry["style_controlled"]["leaderboard"]:
                 sc.add_row(r["model"], _ci(r["rating"], r.get("ci_low"), r.get("ci_high"), "{:.0f}"))
             console.print(sc)
+
+
+def _print_pointwise(result: dict[str, Any]) -> None:
+    if not result["criteria"]:
+        fail(f"no scores from {result['source']} yet", 1)
+    for entry in result["criteria"]:
+        table = Table("#", "rank", "model", "mean (95% CI)", "items",
+                      title=f"{entry['criterion']} ({result['source']}, ranked by mean score)")
+        for r in entry["leaderboard"]:
+            table.add_row(str(r["position"]), str(r["rank"]), r["model"], _ci(r["mean"], r["ci_low"], r["ci_high"]),
+                          str(r["n_items"]))
+        console.print(table)
 
 
 @app.command("scores", epilog="Example: assay eval scores stem-rubric --by domain --pass-threshold 4")

@@ -81,9 +81,13 @@ def model_scores(data: EvalData, options: EvalOptions, by: tuple[str, ...] = ("m
 
 
 def model_leaderboard(data: EvalData, options: EvalOptions, *, baseline: str | None = None,
-                      style: bool = False) -> dict[str, Any]:
+                      style: bool = False, pointwise: bool = False) -> dict[str, Any]:
     """Bradley–Terry leaderboard with bootstrap intervals and win rates, per criterion; with a baseline,
-    the length-controlled win rate against it; with `style`, the style-controlled fit."""
+    the length-controlled win rate against it; with `style`, the style-controlled fit. With `pointwise`,
+    models ranked by their mean score instead (scores of one response each, e.g. imported from Inspect
+    or lm-eval, where nothing was compared head to head)."""
+    if pointwise:
+        return pointwise_leaderboard(data, options)
     source = data.source(options.source)
     battles = _filter(data.battles, source, options)
     out: dict[str, Any] = {"source": source, "n_boot": options.n_boot, "seed": options.seed, "criteria": []}
@@ -113,6 +117,27 @@ def model_leaderboard(data: EvalData, options: EvalOptions, *, baseline: str | N
             entry["style_controlled"] = {"leaderboard": records(result.leaderboard), "style": records(result.style),
                                          "converged": result.converged}
         out["criteria"].append(entry)
+    return out
+
+
+def pointwise_leaderboard(data: EvalData, options: EvalOptions) -> dict[str, Any]:
+    """Per criterion, models ranked by mean score (item means averaged, as `model_scores`) with
+    percentile bootstrap intervals over items; `rank` as Chatbot Arena's: 1 + the number of models
+    whose interval lies wholly above this one's (the position without a bootstrap)."""
+    source = data.source(options.source)
+    scores = _filter(data.scores, source, options)
+    out: dict[str, Any] = {"source": source, "kind": "pointwise", "n_boot": options.n_boot, "seed": options.seed,
+                           "criteria": []}
+    for criterion, group in scores.groupby("criterion", sort=True):
+        table = score_table(group, by=("model",), n_boot=options.n_boot, seed=options.seed)
+        table = table.sort_values(["mean", "model"], ascending=[False, True], kind="stable").reset_index(drop=True)
+        low, high = table["mean_low"].to_numpy(dtype=float), table["mean_high"].to_numpy(dtype=float)
+        position = np.arange(1, len(table) + 1)
+        rank = 1 + (low[None, :] > high[:, None]).sum(axis=1) if options.n_boot else position
+        board = pd.DataFrame({"position": position, "rank": rank, "model": table["model"], "mean": table["mean"],
+                              "ci_low": low, "ci_high": high, "n_items": table["n_items"]})
+        out["criteria"].append({"criterion": criterion, "kind": "pointwise", "n_items": int(group["item"].nunique()),
+                                "leaderboard": records(board)})
     return out
 
 

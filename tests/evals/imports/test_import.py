@@ -1,0 +1,109 @@
+"""Importing into a project: idempotent, all or nothing, one run per tool and task, lineage recorded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from assay.evals.imports import EvalImportFailed, import_results
+from assay.evals.project import EvalOptions, load_eval_data, model_scores
+from assay.store import Database, ImportRun, JudgeVerdict, ModelRun, Response, RunKind, RunStatus
+from assay.store.projects import ProjectNotFound
+from tests.evals.imports.helpers import (
+    BATCH_IN,
+    BATCH_OUT,
+    INSPECT_A,
+    INSPECT_B,
+    INSPECT_RUN,
+    LM_GSM8K,
+    PROMPTFOO,
+    counts,
+    make_project,
+)
+
+
+def test_reimport_adds_nothing_and_reuses_the_run(db: Database) -> None:
+    slug = make_project(db)
+    first = import_results(db, slug, INSPECT_A, schema="inspect")
+    assert (first.items_added, first.responses_added, first.verdicts_added) == (4, 8, 40)
+    assert first.committed and first.run == INSPECT_RUN
+    before = counts(db)
+    again = import_results(db, slug, INSPECT_A, schema="inspect")
+    assert (again.items_added, again.responses_added, again.verdicts_added) == (0, 0, 0)
+    assert (again.items_existing, again.responses_existing, again.verdicts_existing) == (4, 8, 40)
+    assert counts(db) == before
+    other = import_results(db, slug, INSPECT_B, schema="inspect")
+    assert (other.items_added, other.items_existing, other.responses_added, other.verdicts_added) == (0, 4, 4, 20)
+    with db.session() as s:
+        [run] = s.scalars(select(ModelRun)).all()
+        assert (run.kind, run.name, run.status) == (RunKind.imported, INSPECT_RUN, RunStatus.finished)
+        files = run.config["files"]
+        assert [f["source"] for f in files] == [INSPECT_A.name, INSPECT_B.name]
+        assert {f["model"] for f in files} == {"mockllm/model-a", "mockllm/model-b"}
+        assert all(len(f["sha256"]) == 64 for f in files)
+        [verdict] = [v for v in s.scalars(select(JudgeVerdict).where(JudgeVerdict.question == "model_graded_qa"))
+                     if v.value == "P"]
+        assert (verdict.score, verdict.judge, verdict.other_response_id) == (0.5, "model_graded_qa", 0)
+        lineage = s.scalars(select(ImportRun).order_by(ImportRun.id)).all()
+        assert [(i.schema, i.container, i.records) for i in lineage] == [
+            ("inspect", "eval", 8), ("inspect", "eval", 8), ("inspect", "json", 4)]
+        assert {r.import_id for r in s.scalars(select(Response))} == {lineage[0].id, lineage[2].id}
+
+
+def test_a_bad_record_imports_nothing(db: Database, tmp_path: Path) -> None:
+    slug = make_project(db)
+    log = json.loads(INSPECT_B.read_text())
+    log["samples"][3]["scores"]["match"] = "C"
+    del log["samples"][1]["input"]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(log))
+    with pytest.raises(EvalImportFailed) as caught:
+        import_results(db, slug, bad, schema="inspect")
+    assert caught.value.issues == [
+        f"{bad}:sample 2: field 'input': expected text or a non-empty list of chat messages",
+        f"{bad}:sample 4: field 'scores.match': expected a score object with a value",
+    ]
+    assert counts(db) == (0, 0, 0, 0)
+    with db.session() as s:
+        assert s.scalars(select(ImportRun)).all() == []
+
+
+def test_dry_run_writes_nothing(db: Database) -> None:
+    slug = make_project(db)
+    report = import_results(db, slug, LM_GSM8K, schema="lm-eval", dry_run=True)
+    assert (report.items_added, report.responses_added, report.verdicts_added) == (3, 3, 6)
+    assert not report.committed
+    assert counts(db) == (0, 0, 0, 0)
+
+
+def test_unknown_project_and_schema(db: Database) -> None:
+    with pytest.raises(ProjectNotFound):
+        import_results(db, "nope", INSPECT_A, schema="inspect")
+    make_project(db)
+    with pytest.raises(ValueError, match="unknown results schema 'helm'"):
+        import_results(db, "bench-evals", INSPECT_A, schema="helm")
+    with pytest.raises(ValueError, match="--results goes with --schema lm-eval"):
+        import_results(db, "bench-evals", INSPECT_A, schema="inspect", results=LM_GSM8K)
+
+
+def test_batch_responses_join_items_by_prompt(db: Database) -> None:
+    slug = make_project(db)
+    report = import_results(db, slug, BATCH_OUT, schema="openai-batch", batch_input=BATCH_IN)
+    assert (report.items_added, report.responses_added, report.without_response, report.run) == (4, 3, 1, None)
+    assert "line 2: custom_id 'req-3'" in report.notes[0]
+    assert counts(db)[3] == 0  # no scores, no run
+    again = import_results(db, slug, BATCH_OUT, schema="openai-batch", batch_input=BATCH_IN)
+    assert (again.items_added, again.items_existing, again.responses_added) == (0, 4, 0)
+
+
+def test_promptfoo_scores_per_provider(db: Database) -> None:
+    slug = make_project(db)
+    import_results(db, slug, PROMPTFOO, schema="promptfoo")
+    with db.session() as s:
+        data = load_eval_data(s, slug)
+    rows = model_scores(data, EvalOptions(source="promptfoo: Concise QA regression", criterion="pass", n_boot=0))["rows"]
+    assert {(r["model"], r["n_items"], r["mean"]) for r in rows} == {("gpt-4o-mini", 3, 1.0),
+                                                                     ("ollama:chat:llama3.1:8b", 2, 0.0)}
