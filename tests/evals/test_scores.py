@@ -79,21 +79,25 @@ def test_bootstrap_interval_agrees_with_scipy() -> None:
     rng = np.random.default_rng(11)
     values = rng.gamma(2.0, 1.5, 300)
     data = pd.DataFrame({"item": np.arange(300), "model": "m", "value": values})
-    ours = score_table(data, by=["model"], n_boot=4000, seed=1).iloc[0]
-    theirs = stats.bootstrap((values,), np.mean, n_resamples=4000, method="percentile",
+    ours = score_table(data, by=["model"], n_boot=10_000, seed=1).iloc[0]
+    theirs = stats.bootstrap((values,), np.mean, n_resamples=10_000, method="percentile",
                              rng=np.random.default_rng(2)).confidence_interval
+    # Two Monte Carlo estimates of the same percentiles: about 0.05 se apart at this size.
     se = values.std(ddof=1) / np.sqrt(len(values))
-    assert ours["mean_low"] == pytest.approx(theirs.low, abs=0.1 * se)
-    assert ours["mean_high"] == pytest.approx(theirs.high, abs=0.1 * se)
+    assert ours["mean_low"] == pytest.approx(theirs.low, abs=0.15 * se)
+    assert ours["mean_high"] == pytest.approx(theirs.high, abs=0.15 * se)
     assert ours["mean_low"] < ours["mean"] < ours["mean_high"]
 
 
 def test_seeded_and_reproducible() -> None:
-    a = score_table(frame(), threshold=3, n_boot=300, seed=9)
-    b = score_table(frame(), threshold=3, n_boot=300, seed=9)
-    c = score_table(frame(), threshold=3, n_boot=300, seed=10)
-    pd.testing.assert_frame_equal(a, b)
-    assert not a["mean_low"].equals(c["mean_low"]) or not a["mean_high"].equals(c["mean_high"])
+    rng = np.random.default_rng(6)
+    data = pd.DataFrame({"item": np.tile(np.arange(50), 2), "model": np.repeat(["a", "b"], 50),
+                         "value": rng.integers(1, 6, 100)})
+    a = score_table(data, by=["model"], threshold=3, n_boot=300, seed=9)
+    pd.testing.assert_frame_equal(a, score_table(data, by=["model"], threshold=3, n_boot=300, seed=9))
+    c = score_table(data, by=["model"], threshold=3, n_boot=300, seed=10)
+    assert not np.allclose(a[["mean_low", "mean_high", "pass_low", "pass_high"]],
+                           c[["mean_low", "mean_high", "pass_low", "pass_high"]])
 
 
 @PROPERTY

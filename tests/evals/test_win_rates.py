@@ -128,3 +128,11 @@ def test_bad_battles_name_the_row() -> None:
     bad.loc[2, "right"] = "a"
     with pytest.raises(EvalError, match=r"row 3: field 'right': a cannot battle itself"):
         leaderboard(bad)
+
+
+def test_a_model_that_never_lost_needs_a_penalty() -> None:
+    battles = pd.DataFrame({"item": [1, 2, 3], "left": ["a", "a", "b"], "right": ["b", "c", "c"],
+                            "winner": ["a", "a", "c"]})
+    with pytest.raises(EvalError, match=r"battles: some models never beat \(or never lost to\) the rest.*alpha > 0, or"):
+        leaderboard(battles, n_boot=0)
+    assert leaderboard(battles, n_boot=0, alpha=1.0)["model"].iloc[0] == "a"

@@ -5,7 +5,7 @@ Cluster bootstrap: rows are first reduced to *cells* (one per group × item) car
 replicate redraws, within every group independently, as many items as the group has, with
 replacement, so an item's several rows (several annotators, several turns) move together. A
 ratio statistic Σ numerator / Σ denominator over the drawn cells needs, for a whole batch of
-replicates at once, one array of drawn cell indices, a gather of the cells' sums and one
+replicates at once, one array of drawn cell indices (uniforms × group size), a gather of the cells' sums and one
 `np.add.reduceat` over the drawn slots, which are laid out group by group.
 """
 
@@ -15,6 +15,7 @@ import os
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -74,18 +75,16 @@ def batch_size(n_columns: int) -> int:
 
 
 def grouped_cluster_draws(rng: np.random.Generator, group_start: IntArray, group_size: IntArray,
-                          cell_group: IntArray, n_replicates: int) -> npt.NDArray[np.int32 | np.int64]:
+                          cell_group: IntArray, n_replicates: int) -> npt.NDArray[Any]:
     """(replicates × cells): the cell drawn into each slot when every group redraws its own cells
     with replacement, as many as it has (slot c of group g draws uniformly from g's cells)."""
     size = group_size[cell_group]
-    # Single precision halves the cost of the uniform draws; the product is clipped below the
-    # group size because float rounding can reach it. Exact for groups under 2**24 cells.
-    kind = np.float32 if group_size.max(initial=0) < 1 << 24 else np.float64
-    local = rng.random((n_replicates, len(cell_group)), dtype=kind)
-    local *= size.astype(kind)
-    drawn = local.astype(np.int64 if kind is np.float64 else np.int32)
+    local = rng.random((n_replicates, len(cell_group)))
+    local *= size
+    # 32-bit indices gather faster; the clip guards against a product rounding up to the size.
+    drawn: npt.NDArray[Any] = local.astype(np.int32 if len(cell_group) < 1 << 31 else np.int64)
     np.minimum(drawn, size - 1, out=drawn, casting="unsafe")
-    drawn += group_start[cell_group].astype(drawn.dtype)
+    np.add(drawn, group_start[cell_group], out=drawn, casting="unsafe")
     return drawn
 
 

@@ -26,6 +26,7 @@ Where this simplifies AlpacaEval (and why):
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -92,8 +93,12 @@ def length_controlled_win_rate(
     rows = []
     for code in np.unique(model):
         mine = np.flatnonzero(model == code)
-        rows.append(_fit_model(str(encoded.models[code]), encoded.item[mine], preference[mine], delta[mine],
-                               gamma[mine], penalty, n_boot, np.random.SeedSequence([seed, int(code)]), confidence))
+        name = str(encoded.models[code])
+        # Each model's bootstrap is seeded by (seed, its name), so adding a model to the battles
+        # leaves the other models' intervals as they were.
+        stream = np.random.SeedSequence([seed, zlib.crc32(name.encode())])
+        rows.append(_fit_model(name, encoded.item[mine], preference[mine], delta[mine], gamma[mine], penalty, n_boot,
+                               stream, confidence))
     return pd.DataFrame(rows, columns=list(LC_COLUMNS))
 
 

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from assay.quality import bradley_terry
+from assay.quality import RatingsError, bradley_terry
 from assay.quality._bootstrap import resample_weights
 
 from ._battles import encode_battles
@@ -76,7 +76,10 @@ def style_controlled_bradley_terry(
     check_n_boot(n_boot)
     check_confidence(confidence)
     encoded = encode_battles(battles, item=False)
-    plain = bradley_terry(encoded.to_quality(), alpha=alpha, n_boot=n_boot, seed=seed, level=confidence)
+    try:
+        plain = bradley_terry(encoded.to_quality(), alpha=alpha, n_boot=n_boot, seed=seed, level=confidence)
+    except RatingsError as e:  # e.g. a model that never won: name the remedy in this API's terms
+        raise EvalError(f"battles: {str(e).replace(' (--alpha)', '')}") from None
     raw = _style_differences(battles, list(features))
     sd = raw.std(axis=0) if len(raw) else np.zeros(raw.shape[1])
     varies = sd > 1e-12

@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from assay.quality import TieModel, bradley_terry
+from assay.quality import RatingsError, TieModel, bradley_terry
 from assay.quality._bootstrap import resample_weights
 
 from ._battles import LEFT, RIGHT, TIE, EncodedBattles, encode_battles
+from ._errors import EvalError
 from ._frame import FloatArray, IntArray
 from ._intervals import batch_size, check_confidence, check_n_boot, percentile
 
@@ -180,7 +181,10 @@ def leaderboard(
     check_n_boot(n_boot)
     check_confidence(confidence)
     encoded = encode_battles(battles, item=False)
-    result = bradley_terry(encoded.to_quality(), ties=ties, alpha=alpha, n_boot=n_boot, seed=seed, level=confidence)
+    try:
+        result = bradley_terry(encoded.to_quality(), ties=ties, alpha=alpha, n_boot=n_boot, seed=seed, level=confidence)
+    except RatingsError as e:  # e.g. a model that never won: name the remedy in this API's terms
+        raise EvalError(f"battles: {str(e).replace(' (--alpha)', '')}") from None
     order = result.order()
     n = result.wins + result.losses + result.ties
     low = result.ci_low if result.ci_low is not None else np.full(len(order), np.nan)
