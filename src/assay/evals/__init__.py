@@ -16,7 +16,7 @@ row and field. See docs/design/evals.md.
 """
 
 from ._coverage import CoverageCurve, coverage_accuracy, judge_consensus
-from ._errors import EvalError
+from ._errors import EvalError, InfiniteStrengthError
 from ._failures import failure_rates
 from ._intervals import wilson_interval
 from ._judge_agreement import JudgeAgreement, judge_agreement, judge_agreement_table
@@ -34,6 +34,7 @@ __all__ = [
     "STYLE_FEATURES",
     "CoverageCurve",
     "EvalError",
+    "InfiniteStrengthError",
     "JudgeAgreement",
     "McNemarMethod",
     "McNemarResult",

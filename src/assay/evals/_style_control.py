@@ -33,7 +33,7 @@ from assay.quality import RatingsError, bradley_terry
 from assay.quality._bootstrap import resample_weights
 
 from ._battles import encode_battles
-from ._errors import EvalError
+from ._errors import EvalError, InfiniteStrengthError
 from ._frame import FloatArray, numbers
 from ._intervals import check_confidence, check_n_boot, percentile
 from ._logistic import Logistic, bootstrap_rows
@@ -79,7 +79,7 @@ def style_controlled_bradley_terry(
     try:
         plain = bradley_terry(encoded.to_quality(), alpha=alpha, n_boot=n_boot, seed=seed, level=confidence)
     except RatingsError as e:  # e.g. a model that never won: name the remedy in this API's terms
-        raise EvalError(f"battles: {str(e).replace(' (--alpha)', '')}") from None
+        raise InfiniteStrengthError(f"battles: {str(e).replace(' (--alpha)', '')}") from None
     raw = _style_differences(battles, list(features))
     sd = raw.std(axis=0) if len(raw) else np.zeros(raw.shape[1])
     varies = sd > 1e-12

@@ -19,7 +19,7 @@ from assay.quality import RatingsError, TieModel, bradley_terry
 from assay.quality._bootstrap import resample_weights
 
 from ._battles import LEFT, RIGHT, TIE, EncodedBattles, encode_battles
-from ._errors import EvalError
+from ._errors import InfiniteStrengthError
 from ._frame import FloatArray, IntArray
 from ._intervals import batch_size, check_confidence, check_n_boot, percentile
 
@@ -184,7 +184,7 @@ def leaderboard(
     try:
         result = bradley_terry(encoded.to_quality(), ties=ties, alpha=alpha, n_boot=n_boot, seed=seed, level=confidence)
     except RatingsError as e:  # e.g. a model that never won: name the remedy in this API's terms
-        raise EvalError(f"battles: {str(e).replace(' (--alpha)', '')}") from None
+        raise InfiniteStrengthError(f"battles: {str(e).replace(' (--alpha)', '')}") from None
     order = result.order()
     n = result.wins + result.losses + result.ties
     low = result.ci_low if result.ci_low is not None else np.full(len(order), np.nan)
