@@ -103,3 +103,19 @@ def test_errors() -> None:
         length_controlled_win_rate(battles, "base", difficulty={1: 0.5})
     with pytest.raises(EvalError, match="missing column 'left_length'"):
         length_controlled_win_rate(battles.drop(columns="left_length"), "base")
+
+
+def test_estimated_difficulty_leaves_the_fitted_model_out() -> None:
+    from assay.evals._length_control import _estimated_difficulty
+
+    # Item 0: the baseline beat models 1 and 2 and lost to model 0; item 1: only model 0 met it.
+    item = np.array([0, 0, 0, 1])
+    model = np.array([0, 1, 2, 0])
+    preference = np.array([1.0, 0.0, 0.0, 1.0])  # the model's score against the baseline
+    gamma = _estimated_difficulty(item, model, preference, n_items=2, n_models=3)
+    logit = lambda p: np.log(p / (1 - p))  # noqa: E731
+    # Model 0 on item 0 sees the other two: baseline won 2 of 2 → (2 + ½) / (2 + 1).
+    assert gamma[0] == pytest.approx(logit(2.5 / 3))
+    # Model 1 on item 0 sees models 0 and 2: baseline won 1 of 2 → (1 + ½) / 3 = ½.
+    assert gamma[1] == pytest.approx(0.0) and gamma[2] == pytest.approx(0.0)
+    assert gamma[3] == 0.0  # nobody else met the baseline on item 1
