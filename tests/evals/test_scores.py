@@ -143,3 +143,22 @@ def test_threaded_batches_give_the_same_interval_every_time() -> None:
     for _ in range(2):
         pd.testing.assert_frame_equal(first, score_table(data, by=["model"], n_boot=300, seed=2))
     assert (first["mean_low"] < first["mean"]).all() and (first["mean"] < first["mean_high"]).all()
+
+
+@PROPERTY
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 6), st.floats(-5, 5)), min_size=1, max_size=40),
+       st.integers(0, 1000))
+def test_cluster_bootstrap_stays_within_each_groups_items(rows: list[tuple[int, int, float]], seed: int) -> None:
+    """Every replicate of a group's mean is a mean of that group's own item means: it lies
+    between their minimum and maximum, whatever the other groups hold."""
+    from assay.evals._intervals import cluster_ratio_replicates
+
+    data = pd.DataFrame(rows, columns=["model", "item", "value"])
+    item_means = data.groupby(["model", "item"])["value"].mean().reset_index()
+    group = item_means["model"].rank(method="dense").astype(int).to_numpy() - 1
+    replicates = cluster_ratio_replicates(group, item_means[["value"]].to_numpy(), np.ones(len(group)), 50, seed)
+    for g in range(group.max() + 1):
+        own = item_means["value"].to_numpy()[group == g]
+        assert replicates[:, g, 0].min() >= own.min() - 1e-9 and replicates[:, g, 0].max() <= own.max() + 1e-9
+    table = score_table(data, by=["model"], n_boot=50, seed=seed)
+    assert (table["mean_low"] <= table["mean_high"]).all()

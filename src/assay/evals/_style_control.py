@@ -44,17 +44,21 @@ ELO_SCALE = 400.0 / np.log(10.0)  # the Elo scale of assay.quality.bradley_terry
 
 @dataclass(frozen=True, eq=False)
 class StyleControlResult:
-    """``leaderboard``: one row per model, best first, with columns model, rating (Elo scale,
-    style-controlled), ci_low, ci_high, log_strength, plain_rating, plain_ci_low, plain_ci_high
-    (the plain Bradley–Terry fit of the same battles, for comparison), n. ``style``: one row per
-    style feature with columns feature, coefficient (log-odds per sd of the normalised
-    difference), ci_low, ci_high, sd (of the raw normalised difference before scaling). Intervals are
-    percentile bootstrap intervals over battles (NaN without a bootstrap)."""
+    """Style-controlled strengths and the style coefficients; intervals are percentile bootstrap
+    intervals over battles (NaN without a bootstrap)."""
 
     leaderboard: pd.DataFrame
+    """One row per model, best first: model, rating (Elo scale, style-controlled), ci_low,
+    ci_high, log_strength, plain_rating, plain_ci_low, plain_ci_high (the plain Bradley–Terry fit
+    of the same battles, for comparison), n."""
     style: pd.DataFrame
+    """One row per style feature: feature, coefficient (log-odds per standard deviation of the
+    normalised difference; NaN when the feature did not vary), ci_low, ci_high, sd (of the
+    normalised difference before scaling)."""
     n_battles: int
+    """Battles fitted."""
     converged: bool
+    """Whether the full-data fit converged."""
 
 
 def style_controlled_bradley_terry(

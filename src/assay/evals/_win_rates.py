@@ -26,15 +26,16 @@ from ._intervals import batch_size, check_confidence, check_n_boot, percentile
 
 @dataclass(frozen=True, eq=False)
 class WinRates:
-    """``pairs``: one row per ordered (model, opponent) that met, with columns model, opponent,
-    n, wins, losses, ties, win_rate, ci_low, ci_high (the rows for (a, b) and (b, a) are
-    complementary: their win rates sum to 1). ``field``: one row per model with columns model,
-    n, wins, losses, ties, win_rate, ci_low, ci_high over all its battles. Win rate =
-    (wins + ties/2) / n; the intervals are percentile bootstrap intervals (NaN without a
-    bootstrap)."""
+    """Win rates, (wins + ties/2) / n, with percentile bootstrap intervals over items (NaN
+    without a bootstrap)."""
 
     pairs: pd.DataFrame
+    """One row per ordered (model, opponent) that met: model, opponent, n, wins, losses, ties,
+    win_rate, ci_low, ci_high. The rows (a, b) and (b, a) are complementary: their win rates sum
+    to 1 and their intervals mirror each other."""
     field: pd.DataFrame
+    """One row per model over all its battles: model, n, wins, losses, ties, win_rate, ci_low,
+    ci_high."""
 
 
 def win_rates(battles: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0, confidence: float = 0.95) -> WinRates:
