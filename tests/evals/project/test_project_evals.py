@@ -159,3 +159,25 @@ def test_report_escapes_model_names(arena: Database) -> None:
         html = build_report(s, "arena", EvalOptions(n_boot=50))
     assert "<script>" not in html and "&lt;script&gt;weak&lt;/script&gt;" in html
     assert "Judges against people" in html and html.count("<svg") >= 3
+
+
+def test_a_panel_of_judges_is_a_source(arena: Database) -> None:
+    from assay.evals.project import PANEL
+    from assay.judge import JudgeOptions
+    from assay.models import Endpoint
+
+    # A second judge: the same heuristic under another name (a different run configuration).
+    second = Endpoint(name="second", provider="offline", model="second-judge")
+    judge_project(arena, "arena", second, options=JudgeOptions(name="second judge"),
+                  execute=make_execute(use_cache=False))
+    with arena.session() as s:
+        data = load_eval_data(s, "arena")
+        assert data.sources == [HUMANS, "judge offline", "second judge", PANEL]
+        panel = data.battles[data.battles["source"] == PANEL]
+        assert len(panel) == N_ITEMS  # one per pair, whatever the number of judges
+        result = calibrate_judges(s, data, n_boot=20)
+        assert [j["judge"] for j in result["judges"]] == ["judge offline", "second judge"] and "panel" in result
+        with pytest.raises(ValueError, match="not a judge run"):
+            calibrate_judges(s, data, [PANEL])
+    board = model_leaderboard(data, EvalOptions(source=PANEL, n_boot=0, criterion="pref"))
+    assert [r["model"] for r in board["criteria"][0]["leaderboard"]] == list(MODELS)

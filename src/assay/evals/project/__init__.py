@@ -2,7 +2,7 @@
 calibration, from people's judgements, judge runs and imported scores alike."""
 
 from assay.evals.project._calibration import calibrate_judges, family_of
-from assay.evals.project._load import HUMANS, EvalData, load_eval_data
+from assay.evals.project._load import HUMANS, PANEL, EvalData, load_eval_data
 from assay.evals.project._models import (
     EvalOptions,
     compare_models,
@@ -14,6 +14,7 @@ from assay.evals.project._side_by_side import SidePair, side_by_side
 
 __all__ = [
     "HUMANS",
+    "PANEL",
     "EvalData",
     "EvalOptions",
     "SidePair",

@@ -74,7 +74,11 @@ def _human_pairs(battles: pd.DataFrame) -> dict[tuple[int, str, int, int], str]:
 def calibrate_judges(session: Session, data: EvalData, judges: list[str] | None = None, *, target: float = 0.9,
                      n_boot: int = 1000, seed: int = 0) -> dict[str, Any]:
     """Every judge source (or the named ones) against the people, per judged question."""
-    names = [s for s in data.sources if s != HUMANS] if judges is None else [data.source(j) for j in judges]
+    runs = [s for s in data.sources if data.runs.get(s, {}).get("kind") == "judge"]
+    names = runs if judges is None else [data.source(j) for j in judges]
+    for name in names:
+        if name not in runs:
+            raise ValueError(f"{name!r} is not a judge run; judge runs: {', '.join(runs) or 'none yet'}")
     if HUMANS not in data.sources:
         raise ValueError(f"project {data.slug!r} has no judgements by people to calibrate judges against")
     from assay.store.projects import get_project

@@ -16,7 +16,7 @@ imported run). Every table carries a `source` column so the same analysis runs o
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -40,6 +40,9 @@ from assay.store.projects import get_project, load_project_spec
 
 HUMANS = "humans"
 """The source name of people's judgements."""
+PANEL = "judge panel"
+"""The source combining every judge run (with two or more): the mean score of the judges per response
+and criterion, and per pair the winner most judges chose (a tie when they split evenly)."""
 NO_DOMAIN = "(none)"
 
 
@@ -112,7 +115,10 @@ def load_eval_data(session: Session, slug: str, *, texts: bool = False) -> EvalD
     judged: list[dict[str, Any]] = []
     has_people = _people(session, pid, spec, responses, letters, domains, scores, battles, flags, judged)
     _verdicts(session, pid, spec, runs, responses, domains, scores, battles)
-    sources = ([HUMANS] if has_people else []) + list(runs)
+    judges = [name for name, info in runs.items() if info["kind"] == "judge"]
+    if len(judges) >= 2:
+        _panel(judges, scores, battles)
+    sources = ([HUMANS] if has_people else []) + list(runs) + ([PANEL] if len(judges) >= 2 else [])
     text_map: dict[int, str] = {}
     if texts:
         for rid, content in session.execute(select(Response.id, Response.content).where(Response.project_id == pid)):
@@ -252,3 +258,23 @@ def _verdicts(session: Session, pid: int, spec: ProjectSpec, runs: dict[str, dic
             "domain": domains.get(item_id, NO_DOMAIN), "source": names[run_id], "left_response": a.id,
             "right_response": b.id, "left_length": a.length, "right_length": b.length,
         })
+
+
+def _panel(judges: list[str], scores: list[dict[str, Any]], battles: list[dict[str, Any]]) -> None:
+    """Several judges as one source: see `PANEL`."""
+    names = set(judges)
+    by_unit: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
+    for row in scores:
+        if row["source"] in names:
+            by_unit[(row["response"], row["criterion"])].append(row)
+    for rows in list(by_unit.values()):
+        scores.append({**rows[0], "value": sum(r["value"] for r in rows) / len(rows), "source": PANEL})
+    by_pair: dict[tuple[int, str, int, int], list[dict[str, Any]]] = defaultdict(list)
+    for row in battles:
+        if row["source"] in names:
+            by_pair[(row["item"], row["criterion"], row["left_response"], row["right_response"])].append(row)
+    for rows in list(by_pair.values()):
+        votes = Counter(r["winner"] for r in rows)
+        (top, n), *rest = votes.most_common()
+        winner = "tie" if rest and rest[0][1] == n else top
+        battles.append({**rows[0], "winner": winner, "source": PANEL})

@@ -53,6 +53,7 @@ def models_page(request: Request, slug: str, db: DB, who: Who, source: str | Non
     boards: list[dict[str, Any]] = []
     scores: list[dict[str, Any]] = []
     by_domain: list[dict[str, Any]] = []
+    domain_charts: list[dict[str, Any]] = []
     failures: list[dict[str, Any]] = []
     if chosen is not None:
         options = EvalOptions(source=chosen, n_boot=N_BOOT)
@@ -69,10 +70,15 @@ def models_page(request: Request, slug: str, db: DB, who: Who, source: str | Non
                 [(r["model"], {"value": r["mean"], "ci_low": r.get("mean_low"), "ci_high": r.get("mean_high")})
                  for r in rows])})
         by_domain = model_scores(data, options, by=("model", "criterion", "domain"))["rows"]
+        for criterion in dict.fromkeys(r["criterion"] for r in by_domain):
+            rows = sorted((r for r in by_domain if r["criterion"] == criterion), key=lambda r: (r["domain"], r["model"]))
+            domain_charts.append({"criterion": criterion, "chart": interval_chart(
+                [(f"{r['domain']} · {r['model']}", {"value": r["mean"], "ci_low": r.get("mean_low"),
+                                                    "ci_high": r.get("mean_high")}) for r in rows])})
         failures = model_failures(data, options)["rows"]
     models = sorted(set(data.scores["model"]) | set(data.battles["left"]) | set(data.battles["right"]))
     return page(request, "models.html", who, project_name=data.name, slug=slug, sources=data.sources, source=chosen,
-                boards=boards, scores=scores, by_domain=by_domain, failures=failures, calibration=calibration,
+                boards=boards, scores=scores, by_domain=by_domain, domain_charts=domain_charts, failures=failures, calibration=calibration,
                 models=models, n_boot=N_BOOT)
 
 
