@@ -68,6 +68,8 @@ def import_(
       assay import qa-bench logs/2026-03-14_gsm8k.eval --schema inspect
       assay import qa-bench samples_gsm8k_2026-03-14T10-22-31.jsonl --schema lm-eval
     """
+    if schema is None and file.suffix.lower() == ".eval":
+        schema = "inspect"  # only Inspect AI writes .eval archives
     if schema is not None and schema.replace("_", "-") in RESULT_SCHEMAS:
         if container or map_ or mapping_file or skip_invalid or rejects or sheet:
             fail(f"--schema {schema} takes no --format, --map, --mapping-file, --skip-invalid, --rejects or --sheet", 2)
@@ -137,20 +139,80 @@ def _import_results(ctx: typer.Context, project: str, file: Path, schema: str, r
 def export(
     ctx: typer.Context,
     project: Annotated[str, typer.Argument(help="Project slug.")],
-    out: Annotated[Path, typer.Argument(help="Output file; the extension picks the format.", dir_okay=False)],
-    form: Annotated[str, typer.Option("--form", help="wide: one row per item with responses and judgements; long: one row per judgement answer.")] = "wide",
-    container: Annotated[str | None, typer.Option("--format", "-f", help="jsonl, json, csv, tsv, parquet or xlsx.")] = None,
+    out: Annotated[Path, typer.Argument(help="Output file; the extension picks the format (no extension with --as: a Hugging Face directory).")],
+    form: Annotated[str | None, typer.Option("--form", help="wide: one row per item with responses and judgements; long: one row per judgement answer. With --as: conversational or standard (TRL schemas).")] = None,
+    container: Annotated[str | None, typer.Option("--format", "-f", help="jsonl, json, csv, tsv, parquet or xlsx (with --as also hf).")] = None,
     include_drafts: Annotated[bool, typer.Option("--include-drafts", help="Also export draft judgements.")] = False,
     xlsx_overflow: Annotated[str, typer.Option("--xlsx-overflow", help="Cells over Excel's 32,767 characters: 'error' or 'split' (rest in an overflow sheet).")] = "error",
+    kind: Annotated[str | None, typer.Option("--as", help="Training data built from judgements: preference, sft, kto or ratings.")] = None,
+    schema: Annotated[str | None, typer.Option("--schema", "-s", help="With --as: the record schema (assay formats), or 'table' for ratings.")] = None,
+    question: Annotated[str | None, typer.Option("--question", help="Source question: compare/rank (preference), text with purpose response/rewrite (sft).")] = None,
+    per: Annotated[str | None, typer.Option("--per", help="consensus, judgement or mean: one record per consensus answer, per judgement, or from mean ratings.")] = None,
+    pairs: Annotated[str, typer.Option("--pairs", help="Rankings and rating differences: all pairs, or best-worst.")] = "all",
+    from_ratings: Annotated[str | None, typer.Option("--from-ratings", help="Preference pairs from this per-response rating question.")] = None,
+    margin: Annotated[float, typer.Option("--margin", help="With --from-ratings: least difference of ratings that makes a pair.")] = 1.0,
+    best_response: Annotated[str | None, typer.Option("--best-response", help="SFT from each item's best response by this rating question.")] = None,
+    min_score: Annotated[float | None, typer.Option("--min-score", help="With --best-response: the least rating the best response needs.")] = None,
+    label_from: Annotated[str | None, typer.Option("--label-from", help="KTO: the choice (with --desirable) or rating (with --threshold) question.")] = None,
+    desirable: Annotated[list[str] | None, typer.Option("--desirable", help="KTO: choice values that count as desirable, e.g. yes,safe.")] = None,
+    threshold: Annotated[float | None, typer.Option("--threshold", help="KTO from ratings: ratings at or above this are desirable.")] = None,
+    criteria: Annotated[list[str] | None, typer.Option("--criteria", help="Ratings: the rating questions to export (default: all per-response ones).")] = None,
+    from_imported: Annotated[bool, typer.Option("--from-imported", help="Re-export the training labels imported files brought in, instead of judgements.")] = False,
+    implicit_prompt: Annotated[bool, typer.Option("--implicit-prompt", help="trl-preference: no prompt column; chosen/rejected hold the whole conversation.")] = False,
+    no_metadata: Annotated[bool, typer.Option("--no-metadata", help="Leave out the lineage keys (id, domain, language, models, annotator).")] = False,
+    min_confidence: Annotated[float | None, typer.Option("--min-confidence", help="Only consensus answers with at least this confidence (0-1).")] = None,
+    min_agreement: Annotated[float | None, typer.Option("--min-agreement", help="Only units where at least this share of annotators agree with the consensus (0-1).")] = None,
+    approved_only: Annotated[bool, typer.Option("--approved-only", help="Only judgements a reviewer accepted or corrected (and did not reject later).")] = False,
+    exclude_flags: Annotated[list[str] | None, typer.Option("--exclude-flags", help="Leave out items flagged with these span labels or choice answers, e.g. hallucination,unsafe.")] = None,
+    domain: Annotated[list[str] | None, typer.Option("--domain", help="Only these domains (repeat or comma-separate; Domain/Subdomain works).")] = None,
+    language: Annotated[list[str] | None, typer.Option("--language", help="Only these languages (zh includes zh-Hans, zh-TW).")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only judgements submitted at or after this ISO time (UTC unless a zone is given).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Only judgements submitted before this ISO time.")] = None,
+    include_gold: Annotated[bool, typer.Option("--include-gold", help="Also export gold items (left out by default).")] = False,
+    split: Annotated[str | None, typer.Option("--split", help="Shares per split, e.g. train=0.9,validation=0.05,test=0.05: one file per split.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="The split's seed: same seed, same items, same split.")] = 0,
+    no_stratify: Annotated[bool, typer.Option("--no-stratify", help="Split by item id and seed alone (stable as items are added) instead of exactly per domain.")] = False,
 ) -> None:
-    """Export a project's items, responses and judgements.
+    """Export a project's items, responses and judgements, or training data built from the judgements.
+
+    Without --as: the project's data in wide or long form. With --as KIND --schema SCHEMA: training
+    records (preference pairs, SFT, KTO, reward ratings) in any schema of `assay formats` and any
+    container, with filters, an optional train/validation/test split, and OUT.manifest.json beside
+    it (counts, filters, versions, source files and checksums; check it with `assay verify`).
 
     Examples:
 
     \b
       assay export stem-rubric items.jsonl
       assay export stem-rubric answers.parquet --form long
+      assay export pairwise-preference dpo.jsonl --as preference --schema openai-dpo --per judgement
+      assay export pairwise-preference prefs --as preference --schema trl-preference --min-confidence 0.8 --split train=0.9,test=0.1 --seed 7
+      assay export stem-rubric pairs.parquet --as preference --schema trl-preference --from-ratings correctness --margin 2
+      assay export sft-writing sft.jsonl --as sft --schema openai-chat --approved-only --exclude-flags unsafe
+      assay export stem-rubric kto.jsonl --as kto --schema trl-kto --label-from final_answer_correct --desirable yes
+      assay export stem-rubric rewards.jsonl --as ratings --schema ultrafeedback
     """
+    if kind is not None:
+        from assay.cli.exports import training_export
+
+        if include_drafts:
+            fail("--include-drafts does not apply to --as exports: training data comes from submitted work", 2)
+        training_export(
+            ctx, project, out, kind=kind, schema=schema, container=container, form=form, split=split, seed=seed,
+            stratify=not no_stratify,
+            filters={"min_confidence": min_confidence, "min_agreement": min_agreement, "approved_only": approved_only,
+                     "exclude_flags": exclude_flags, "domains": domain, "languages": language, "since": since,
+                     "until": until, "include_gold": include_gold},
+            options={"question": question, "per": per, "pairs": pairs, "from_ratings": from_ratings, "margin": margin,
+                     "best_response": best_response, "min_score": min_score, "label_from": label_from,
+                     "desirable": desirable, "threshold": threshold, "criteria": criteria,
+                     "labels": "imported" if from_imported else "people", "implicit_prompt": implicit_prompt,
+                     "include_metadata": not no_metadata},
+        )
+        return
+    if schema is not None or split is not None:
+        fail("--schema and --split go with --as KIND (training data); without --as, use --form wide or long", 2)
+    form = form or "wide"
     if form not in ("wide", "long"):
         fail(f"--form must be wide or long, not {form!r}", 2)
     if xlsx_overflow not in ("error", "split"):

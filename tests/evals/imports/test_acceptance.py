@@ -29,7 +29,7 @@ def test_inspect_and_lm_eval_imports_appear_in_the_evaluation(tmp_path: Path) ->
     _run(url, "import", "bench-evals", str(INSPECT_B), "--schema", "inspect")
     out = _run(url, "import", "bench-evals", str(LM_GSM8K), "--schema", "lm-eval")
     assert "lm-eval: gsm8k" in out
-    again = _run(url, "import", "bench-evals", str(INSPECT_A), "--schema", "inspect")
+    again = _run(url, "import", "bench-evals", str(INSPECT_A))  # .eval: Inspect without --schema
     assert "0 new items (4 already present), 0 new responses (8 already present)" in again
 
     scores = orjson.loads(_run(url, "eval", "scores", "bench-evals", "--source", INSPECT_RUN, "--json"))
