@@ -107,3 +107,29 @@ def test_promptfoo_scores_per_provider(db: Database) -> None:
     rows = model_scores(data, EvalOptions(source="promptfoo: Concise QA regression", criterion="pass", n_boot=0))["rows"]
     assert {(r["model"], r["n_items"], r["mean"]) for r in rows} == {("gpt-4o-mini", 3, 1.0),
                                                                      ("ollama:chat:llama3.1:8b", 2, 0.0)}
+
+
+def test_batches_find_what_earlier_batches_wrote(db: Database, tmp_path: Path) -> None:
+    """lm-eval writes every doc once per filter, all docs of one filter first: with 1,500 docs the second
+    filter's lines of a doc arrive batches after its first, and must find its item and response."""
+    slug = make_project(db)
+    template = json.loads(LM_GSM8K.read_text().splitlines()[1])
+    samples = tmp_path / LM_GSM8K.name
+    with samples.open("w") as f:
+        for flt in ("strict-match", "flexible-extract"):
+            for doc_id in range(1500):
+                line = dict(template, doc_id=doc_id, filter=flt, doc={"question": f"What is {doc_id} + 1?"},
+                            resps=[[f"It is {doc_id + 1}."]], exact_match=float(doc_id % 3 == 0))
+                f.write(json.dumps(line) + "\n")
+    (tmp_path / LM_GSM8K.name.replace("samples_gsm8k", "results").replace(".jsonl", ".json")).write_text(
+        LM_GSM8K.with_name(LM_GSM8K.name.replace("samples_gsm8k", "results").replace(".jsonl", ".json")).read_text())
+    report = import_results(db, slug, samples, schema="lm-eval")
+    assert (report.records, report.items_added, report.responses_added, report.verdicts_added) == (3000, 1500, 1500, 3000)
+    assert report.items_existing == 0
+    again = import_results(db, slug, samples, schema="lm-eval")
+    assert (again.items_added, again.responses_added, again.verdicts_added, again.verdicts_existing) == (0, 0, 0, 3000)
+    with db.session() as s:
+        data = load_eval_data(s, slug)
+    rows = model_scores(data, EvalOptions(source="lm-eval: gsm8k", n_boot=0))["rows"]
+    assert {r["criterion"]: round(r["mean"], 4) for r in rows} == {"exact_match,strict-match": 0.3333,
+                                                                   "exact_match,flexible-extract": 0.3333}
