@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +21,7 @@ def _records(path: Path) -> list[EvalRecord]:
     with open_results("inspect", path) as log:
         out = list(log.records())
     assert all(isinstance(r, EvalRecord) for r in out), [r for r in out if isinstance(r, BadRecord)]
-    return out  # type: ignore[return-value]
+    return out
 
 
 def _header(path: Path) -> dict:
@@ -43,7 +45,7 @@ def test_values_follow_inspects_value_to_float(value: object, expected: float | 
 def test_eval_log_two_epochs_one_response_each() -> None:
     records = _records(INSPECT_A)
     assert len(records) == 8  # 4 samples x 2 epochs
-    by_epoch = {(r.item.external_id, r.responses[0].response.metadata["inspect"]["epoch"]) for r in records}  # type: ignore[index]
+    by_epoch = {(r.item.external_id, r.responses[0].response.metadata["inspect"]["epoch"]) for r in records}
     assert len(by_epoch) == 8
     ids = {r.responses[0].response.external_id for r in records}
     assert len(ids) == 8
@@ -52,17 +54,17 @@ def test_eval_log_two_epochs_one_response_each() -> None:
     assert q2.item.system == "You are a careful geography tutor."
     assert q2.item.prompt == "Which city is the capital of Australia?"
     assert q2.item.reference == "Canberra"
-    assert q2.item.metadata["domain"] == "General Knowledge"  # type: ignore[index]
+    assert q2.item.metadata["domain"] == "General Knowledge"
     response = q2.responses[0].response
     assert response.model == "mockllm/model-a" and response.content == "Sydney is the capital."
     scores = {s.criterion: s for s in q2.responses[0].scores}
     assert set(scores) == {"match", "includes", "model_graded_qa", "answer_shape.correct", "answer_shape.concise"}
     assert scores["model_graded_qa"].value == "I" and scores["model_graded_qa"].score == 0.0
-    assert scores["model_graded_qa"].reasoning.endswith("GRADE: I")  # type: ignore[union-attr]
+    assert scores["model_graded_qa"].reasoning.endswith("GRADE: I")
     assert scores["answer_shape.correct"].judge == "answer_shape"
     numeric = next(r for r in records if r.item.external_id == "inspect/arithmetic_and_facts/3")
     assert numeric.item.reference == "Au\nau"  # a list target, one per line
-    assert numeric.item.metadata["targets"] == ["Au", "au"]  # type: ignore[index]
+    assert numeric.item.metadata["targets"] == ["Au", "au"]
 
 
 def test_json_log_partial_credit_and_numeric_sample_id() -> None:
@@ -132,7 +134,7 @@ def test_not_a_log(tmp_path: Path) -> None:
         open_results("inspect", no_eval)
 
 
-def _edit_json_log(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+def _edit_json_log(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
     log = json.loads(INSPECT_B.read_text())
     edit(log)
     out = tmp_path / "edited.json"
@@ -152,7 +154,7 @@ def test_attachments_are_put_back(tmp_path: Path) -> None:
     first = records[0]
     assert first.item.prompt == "Name the chemical symbol for gold (long form)."
     assert first.responses[0].response.content == "Au"
-    assert first.responses[0].response.metadata["reasoning"] == "Gold is Au."  # type: ignore[index]
+    assert first.responses[0].response.metadata["reasoning"] == "Gold is Au."
 
 
 def test_bad_sample_names_location_and_field(tmp_path: Path) -> None:

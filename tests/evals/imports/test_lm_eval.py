@@ -18,7 +18,7 @@ def _records(path: Path, results: Path | None = None) -> list[EvalRecord]:
     with open_results("lm-eval", path, results=results) as source:
         out = list(source.records())
     assert all(isinstance(r, EvalRecord) for r in out), out
-    return out  # type: ignore[return-value]
+    return out
 
 
 def test_results_file_found_beside_and_model_named() -> None:
@@ -33,9 +33,9 @@ def test_generated_answers_under_two_filters() -> None:
     assert len(records) == 6  # 3 docs x 2 filters
     first = records[0]
     assert first.item.external_id == "lm-eval/gsm8k/0"
-    assert first.item.prompt.startswith("Natalia sold clips")  # type: ignore[union-attr]
-    assert first.item.reference.endswith("#### 72")  # type: ignore[union-attr]
-    assert first.item.metadata["lm_eval"]["doc"]["answer"].endswith("#### 72")  # type: ignore[index]
+    assert first.item.prompt.startswith("Natalia sold clips")
+    assert first.item.reference.endswith("#### 72")
+    assert first.item.metadata["lm_eval"]["doc"]["answer"].endswith("#### 72")
     response = first.responses[0].response
     assert response.content.startswith("Natalia sold 48/2 = 24 clips in May.")
     # the same doc under the other filter: the same response, another criterion
@@ -55,7 +55,7 @@ def test_multiple_choice_answer_is_the_most_likely_choice() -> None:
     assert first.item.reference == "Planetary days will become shorter."  # gold index 2 as its text
     assert first.responses[0].response.content == "Planetary days will become shorter."
     assert second.responses[0].response.content == "building materials will be cheaper"
-    assert second.responses[0].response.metadata["lm_eval"]["choice"] == 3  # type: ignore[index]
+    assert second.responses[0].response.metadata["lm_eval"]["choice"] == 3
     assert {s.criterion: s.score for s in second.responses[0].scores} == {"acc": 0.0, "acc_norm": 0.0}
 
 

@@ -16,7 +16,7 @@ def _records(schema: str, path: Path, **kw: Path) -> list[EvalRecord]:
     with open_results(schema, path, **kw) as source:
         out = list(source.records())
     assert all(isinstance(r, EvalRecord) for r in out), out
-    return out  # type: ignore[return-value]
+    return out
 
 
 def test_promptfoo_results_json() -> None:
@@ -26,9 +26,9 @@ def test_promptfoo_results_json() -> None:
     assert len(records) == 6
     first = records[0]
     assert isinstance(first, EvalRecord)
-    assert first.item.prompt.endswith("Question: What is the boiling point of water at sea level in Celsius?")  # type: ignore[union-attr]
-    assert first.item.metadata["vars"] == {"q": "What is the boiling point of water at sea level in Celsius?"}  # type: ignore[index]
-    assert first.item.metadata["test"] == "boiling point"  # type: ignore[index]
+    assert first.item.prompt.endswith("Question: What is the boiling point of water at sea level in Celsius?")
+    assert first.item.metadata["vars"] == {"q": "What is the boiling point of water at sea level in Celsius?"}
+    assert first.item.metadata["test"] == "boiling point"
     [scored] = first.responses
     assert scored.response.model == "gpt-4o-mini"  # the label wins over the id
     scores = {s.criterion: s for s in scored.scores}
@@ -76,13 +76,13 @@ def test_openai_batch_prompts_from_the_input_and_failures_reported() -> None:
         notes = list(source.notes)
     records = [r for r in got if isinstance(r, EvalRecord)]
     assert len(records) == len(got) == 4
-    by_id = {r.item.metadata["openai_batch"]["custom_id"]: r for r in records}  # type: ignore[union-attr,index]
+    by_id = {r.item.metadata["openai_batch"]["custom_id"]: r for r in records}
     assert set(by_id) == {"req-1", "req-2", "req-3", "req-4"}
     req2 = by_id["req-2"]
     assert (req2.item.system, req2.item.prompt) == ("You are a helpful tutor.", "Give the derivative of x^3 sin x.")
     [scored] = req2.responses
     assert scored.response.model == "gpt-4o-mini"
-    assert scored.response.metadata["served_by"] == "gpt-4o-mini-2024-07-18"  # type: ignore[index]
+    assert scored.response.metadata["served_by"] == "gpt-4o-mini-2024-07-18"
     assert scored.response.content.startswith("Using the product rule")
     assert by_id["req-3"].responses == []
     assert len(notes) == 1 and "openai_batch_output.jsonl:line 2: custom_id 'req-3': HTTP 400" in notes[0]
