@@ -109,6 +109,48 @@ class Client:
         columns = ["item", "annotator", "question", "response", "value", "submitted_at"]
         return pd.DataFrame(rows, columns=columns)
 
+    def export(self, slug: str, out: str | Path, *, kind: str, schema: str, container: str | None = None,
+               **options: Any) -> dict[str, Any]:
+        """Training data built from judgements, as `assay export --as KIND` writes it: the file(s) at
+        ``out`` (``out-train.jsonl``… with a split; a directory for ``container="hf"``) and
+        ``out.manifest.json`` beside them, whose parsed JSON is returned. ``options`` are the CLI's
+        flags with underscores: ``per="judgement"``, ``min_confidence=0.8``, ``exclude_flags=["unsafe"]``,
+        ``split="train=0.9,test=0.1"``, ``seed=7``, ``from_ratings="correctness"``, ``metadata=False``…"""
+        import json
+        import tempfile
+        import zipfile
+
+        out = Path(out)
+        if container is None:
+            container = "hf" if not out.suffix else detect_container_name(out)
+        params = _params(**{"as": kind, "schema": schema, "container": container, "name": out.stem if out.suffix
+                            else out.name}, **options)
+        target = out.parent
+        manifest: dict[str, Any] = {}
+        # Streamed to a temporary file: an export can be larger than memory.
+        with tempfile.TemporaryFile() as buffer:
+            with self._http.stream("GET", f"/projects/{slug}/exports", params=params) as r:
+                if r.status_code >= 400:
+                    r.read()
+                    try:
+                        detail = r.json().get("detail")
+                    except ValueError:
+                        detail = r.text
+                    raise AssayAPIError(r.status_code, detail)
+                for chunk in r.iter_bytes(1 << 20):
+                    buffer.write(chunk)
+            buffer.seek(0)
+            with zipfile.ZipFile(buffer) as z:
+                for member in z.namelist():
+                    parts = Path(member).parts
+                    if Path(member).is_absolute() or ".." in parts or not parts:
+                        raise AssayAPIError(200, f"refusing to unpack {member!r} outside {target}")
+                z.extractall(target)
+                for member in z.namelist():
+                    if member.endswith(".manifest.json") and "/" not in member:
+                        manifest = json.loads(z.read(member))
+        return manifest
+
     # -- quality -------------------------------------------------------------------------------
 
     def quality(self, slug: str, *, n_boot: int | None = None, seed: int | None = None,
@@ -228,6 +270,11 @@ class Client:
 
 def _params(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
+
+
+def detect_container_name(path: Path) -> str:
+    """The container an output name asks for (".json" is a JSON array, whatever is there now)."""
+    return "json" if path.suffix.lower() == ".json" else detect_container(path)
 
 
 SCORECARD_COLUMNS = [

@@ -50,6 +50,7 @@ EXPECTED: dict[str, set[str] | None] = {
     "POST /api/projects": LAB_STAFF,
     "POST /api/projects/{slug}/imports": LAB_STAFF,
     "GET /api/projects/{slug}/export": LAB_STAFF,
+    "GET /api/projects/{slug}/exports": LAB_STAFF,
     "GET /api/projects/{slug}/judgements": REVIEWERS,
     "GET /api/projects/{slug}/review-queue": REVIEWERS,
     "POST /api/judgements/{judgement_id}/reviews": LAB_REVIEWERS,
@@ -94,6 +95,7 @@ EXPECTED: dict[str, set[str] | None] = {
 }
 # Query strings that make a call valid once access is granted.
 QUERIES: dict[str, str] = {
+    "GET /api/projects/{slug}/exports": "?as=preference&schema=openai-dpo",
     "GET /api/projects/{slug}/models/compare": "?a=m-a&b=m-b",
     "GET /p/{slug}/models/compare": "?a=m-a&b=m-b",
 }

@@ -7,7 +7,21 @@ from typing import Annotated
 import typer
 
 from assay import __version__
-from assay.cli import data, demo, evals, formats, judge, members, prep, projects, quality, serve, stats, users
+from assay.cli import (
+    data,
+    demo,
+    evals,
+    exports,
+    formats,
+    judge,
+    members,
+    prep,
+    projects,
+    quality,
+    serve,
+    stats,
+    users,
+)
 
 app = typer.Typer(
     name="assay",
@@ -38,6 +52,7 @@ app.command("init", epilog="Example: assay init my-eval --template pairwise-pref
 app.add_typer(projects.app, name="project")
 app.command("import", epilog="Example: assay import stem-rubric prompts.jsonl --skip-invalid")(data.import_)
 app.command("export", epilog="Example: assay export stem-rubric out.parquet --form long")(data.export)
+app.command("verify", epilog="Example: assay verify dpo.jsonl.manifest.json")(exports.verify)
 app.command("formats", epilog="Example: assay formats openai-dpo")(formats.formats)
 app.command("convert", epilog="Example: assay convert hh.jsonl dpo.jsonl --to openai-dpo")(formats.convert)
 app.add_typer(users.app, name="user")

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from assay.web.api import history, manage, models, projects, quality, review, selfqc, tasks
+from assay.web.api import exports, history, manage, models, projects, quality, review, selfqc, tasks
 
 router = APIRouter()
 router.include_router(projects.router)
@@ -13,5 +13,6 @@ router.include_router(history.router)
 router.include_router(selfqc.router)
 router.include_router(quality.router)
 router.include_router(models.router)
+router.include_router(exports.router)
 
 __all__ = ["router"]
