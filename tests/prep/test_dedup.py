@@ -139,12 +139,14 @@ def _records(texts: list[str], **fields: list[object]) -> RecordSet:
 
 
 def test_clusters_combine_exact_and_near_and_apply_keep_policies() -> None:
-    base = "the committee will meet on tuesday to discuss the annual budget and the new hiring plan for next year"
+    base = ("the committee will meet on tuesday to discuss the annual budget and the new hiring plan for next "
+            "year and then it will review the reports from every department before the board votes on the "
+            "final version of the plan in the spring")
     texts = [
         "an unrelated sentence about rivers mountains and the long history of trade in the region",
         base,
         base.upper() + "  ",  # exact duplicate after normalisation
-        base.replace("tuesday", "wednesday evening"),  # near duplicate, and the longest
+        base.replace("tuesday", "wednesday afternoon"),  # near duplicate (Jaccard 0.85), and the longest
         "",  # never a duplicate
         "",
     ]
@@ -168,3 +170,18 @@ def test_big_buckets_stay_linear() -> None:
     """500 identical texts are one exact cluster, not 124,750 pairs."""
     report = find_duplicates(from_texts(["same text here for everyone"] * 500 + ["other words entirely here"]))
     assert len(report.clusters) == 1 and report.duplicates == 499
+
+
+def test_token_hashes_are_the_same_on_the_batched_ascii_path_and_per_text() -> None:
+    from assay.prep import tokens
+    from assay.prep._hashing import TokenStream, stable_hash64
+
+    texts = ["Hello, World_1!", "", "foo\tBAR baz", "nul\x00inside here"]
+    batched = TokenStream(texts)  # all ASCII: one joined split, except the chunk with a NUL falls back
+    mixed = TokenStream([*texts, "café 世界"])  # a non-ASCII text sends the chunk down the per-text path
+    want = [stable_hash64(t) for text in texts for t in tokens(text)]
+    assert batched.hashes.tolist() == want
+    assert mixed.hashes.tolist()[: len(want)] == want
+    assert batched.lengths.tolist() == [len(tokens(t)) for t in texts] == mixed.lengths.tolist()[:4]
+    plain = TokenStream(texts[:3])
+    assert plain.lengths.tolist() == [2, 0, 3] and plain.hashes.tolist() == want[:5]

@@ -88,6 +88,8 @@ class MinHasher:
         np.cumsum(counts, out=starts[1:])
         a, b = self.a[:, None], self.b[:, None]
         shift = np.uint64(32)
+        # one scratch buffer for every block: a fresh 16 MB array per block costs page faults
+        scratch = np.empty((self.num_perm, BLOCK), dtype=np.uint64)
         lo_doc = 0
         while lo_doc < docs:
             # the documents whose shingles fit in one block (always at least one document)
@@ -96,13 +98,15 @@ class MinHasher:
             s0, s1 = int(starts[lo_doc]), int(starts[hi_doc])
             sig = np.full((hi_doc - lo_doc, self.num_perm), EMPTY, dtype=np.uint32)
             if s1 > s0:
-                h = a * x[None, s0:s1]
+                h = scratch[:, : s1 - s0] if s1 - s0 <= BLOCK else np.empty((self.num_perm, s1 - s0), np.uint64)
+                np.multiply(a, x[None, s0:s1], out=h)
                 h += b
-                h >>= shift
                 local = starts[lo_doc:hi_doc] - s0
                 nonempty = counts[lo_doc:hi_doc] > 0
-                # reduceat over non-empty documents only: an empty one would repeat its neighbour's row
-                sig[nonempty] = np.minimum.reduceat(h, local[nonempty], axis=1).T.astype(np.uint32)
+                # reduceat over non-empty documents only: an empty one would repeat its neighbour's row.
+                # The shift comes after the minimum: x >> 32 is monotone, so min(h) >> 32 == min(h >> 32).
+                low = np.minimum.reduceat(h, local[nonempty], axis=1)
+                sig[nonempty] = (low >> shift).T.astype(np.uint32)
             yield lo_doc, hi_doc, sig
             lo_doc = hi_doc
 
