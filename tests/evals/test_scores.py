@@ -151,7 +151,7 @@ def test_threaded_batches_give_the_same_interval_every_time() -> None:
 def test_cluster_bootstrap_stays_within_each_groups_items(rows: list[tuple[int, int, float]], seed: int) -> None:
     """Every replicate of a group's mean is a mean of that group's own item means: it lies
     between their minimum and maximum, whatever the other groups hold."""
-    from assay.evals._intervals import cluster_ratio_replicates
+    from assay.evals._cluster_bootstrap import cluster_ratio_replicates
 
     data = pd.DataFrame(rows, columns=["model", "item", "value"])
     item_means = data.groupby(["model", "item"])["value"].mean().reset_index()
@@ -162,3 +162,22 @@ def test_cluster_bootstrap_stays_within_each_groups_items(rows: list[tuple[int, 
         assert replicates[:, g, 0].min() >= own.min() - 1e-9 and replicates[:, g, 0].max() <= own.max() + 1e-9
     table = score_table(data, by=["model"], n_boot=50, seed=seed)
     assert (table["mean_low"] <= table["mean_high"]).all()
+
+
+def test_both_ways_of_drawing_give_the_same_intervals(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Few-valued scores are drawn as multinomial counts of their distinct values; forcing the
+    per-item index draws on the same data gives the same intervals up to Monte Carlo error."""
+    import assay.evals._cluster_bootstrap as cluster
+
+    rng = np.random.default_rng(21)
+    data = pd.DataFrame({"item": np.arange(3000), "model": rng.choice(["a", "b"], 3000),
+                         "value": rng.choice([1, 2, 3, 4, 5], 3000, p=[0.1, 0.2, 0.3, 0.3, 0.1])})
+    counted = score_table(data, by=["model"], threshold=4, n_boot=4000, seed=1)
+    monkeypatch.setattr(cluster, "DISTINCT_SHARE", 0.0)
+    indexed = score_table(data, by=["model"], threshold=4, n_boot=4000, seed=1)
+    se = counted["sd"] / np.sqrt(counted["n_items"])
+    for column in ("mean_low", "mean_high"):
+        assert (abs(counted[column] - indexed[column]) < 0.15 * se).all()
+    for column in ("pass_low", "pass_high"):
+        assert (abs(counted[column] - indexed[column]) < 0.01).all()
+    assert not counted["mean_low"].equals(indexed["mean_low"])  # two different random streams

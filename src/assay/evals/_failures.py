@@ -15,9 +15,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ._cluster_bootstrap import cluster_ratio_replicates
 from ._errors import EvalError
 from ._frame import bad_row, codes, group_codes, require
-from ._intervals import check_confidence, check_n_boot, cluster_ratio_replicates, percentile, wilson_interval
+from ._intervals import check_confidence, check_n_boot, percentile, wilson_interval
 
 FAILURE_COLUMNS = ("failure_type", "n_judged", "n_flagged", "rate", "ci_low", "ci_high", "wilson_low", "wilson_high")
 _KEY = ("item", "model", "response")

@@ -63,9 +63,12 @@ def is_boolean(frame: pd.DataFrame, column: str) -> bool:
 
 
 def codes(values: pd.Series | npt.ArrayLike) -> tuple[IntArray, npt.NDArray[Any]]:
-    """(codes, sorted unique values): ids encoded once, in sorted order."""
-    uniques, inverse = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
-    return inverse.reshape(-1).astype(np.int64), uniques.astype(object)
+    """(codes, sorted unique values as text): ids compare as text, so 3 and "3" are one id.
+    Hashing first (`pd.factorize`) leaves only the distinct ids to convert and sort."""
+    first, uniques = pd.factorize(pd.Series(np.asarray(values, dtype=object) if not isinstance(values, pd.Series)
+                                            else values), sort=False)
+    text, merged = np.unique(np.asarray(uniques, dtype=object).astype(str), return_inverse=True)
+    return merged.reshape(-1)[first].astype(np.int64), text.astype(object)
 
 
 def group_codes(frame: pd.DataFrame, by: Sequence[str]) -> tuple[IntArray, pd.DataFrame]:

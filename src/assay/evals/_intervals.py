@@ -1,29 +1,18 @@
-"""Interval machinery shared by the evaluation statistics: Wilson score intervals, percentile
-intervals from replicates, and a grouped cluster bootstrap of ratios drawn a batch at a time.
-
-Cluster bootstrap: rows are first reduced to *cells* (one per group × item) carrying sums; a
-replicate redraws, within every group independently, as many items as the group has, with
-replacement, so an item's several rows (several annotators, several turns) move together. A
-ratio statistic Σ numerator / Σ denominator over the drawn cells needs, for a whole batch of
-replicates at once, one array of drawn cell indices (uniforms × group size), a gather of the cells' sums and one
-`np.add.reduceat` over the drawn slots, which are laid out group by group.
-"""
+"""Interval helpers shared by the evaluation statistics: Wilson score intervals, percentile
+intervals from bootstrap replicates, argument checks and the batch size of bounded memory."""
 
 from __future__ import annotations
 
-import os
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from statistics import NormalDist
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from ._errors import EvalError
-from ._frame import FloatArray, IntArray
+from ._frame import FloatArray
 
-# Largest (replicates × cells) weight matrix built at once; 2**22 float64 = 32 MiB.
+# Largest (replicates × columns) array built at once; 2**22 float64 = 32 MiB.
 BATCH_ELEMENTS = 1 << 22
 
 
@@ -72,56 +61,3 @@ def percentile(replicates: FloatArray, confidence: float) -> tuple[FloatArray, F
 
 def batch_size(n_columns: int) -> int:
     return max(1, BATCH_ELEMENTS // max(1, n_columns))
-
-
-def grouped_cluster_draws(rng: np.random.Generator, group_start: IntArray, group_size: IntArray,
-                          cell_group: IntArray, n_replicates: int) -> npt.NDArray[Any]:
-    """(replicates × cells): the cell drawn into each slot when every group redraws its own cells
-    with replacement, as many as it has (slot c of group g draws uniformly from g's cells)."""
-    size = group_size[cell_group]
-    local = rng.random((n_replicates, len(cell_group)))
-    local *= size
-    # 32-bit indices gather faster; the clip guards against a product rounding up to the size.
-    drawn: npt.NDArray[Any] = local.astype(np.int32 if len(cell_group) < 1 << 31 else np.int64)
-    np.minimum(drawn, size - 1, out=drawn, casting="unsafe")
-    np.add(drawn, group_start[cell_group], out=drawn, casting="unsafe")
-    return drawn
-
-
-def cluster_ratio_replicates(cell_group: IntArray, numerators: npt.ArrayLike, denominators: npt.ArrayLike,
-                             n_boot: int, seed: int) -> FloatArray:
-    """Bootstrap replicates (n_boot × groups × k) of Σ numerator / Σ denominator per group, the
-    cells (sorted by group; ``numerators`` cells × k) redrawn within each group."""
-    numerators, denominators = np.asarray(numerators, dtype=np.float64), np.asarray(denominators, dtype=np.float64)
-    n_cells, k = numerators.shape
-    if n_cells and np.any(np.diff(cell_group) < 0):
-        raise EvalError("cells must be sorted by group")  # a programming error, not user input
-    group_start = np.flatnonzero(np.r_[True, np.diff(cell_group) != 0]) if n_cells else np.zeros(0, np.int64)
-    n_groups = len(group_start)
-    group_size = np.diff(np.r_[group_start, n_cells]).astype(np.int64)
-    dense_group = np.repeat(np.arange(n_groups), group_size)
-    out = np.empty((n_boot, n_groups, k))
-    unit = bool(np.all(denominators == 1.0))
-    columns = [np.ascontiguousarray(numerators[:, j]) for j in range(k)]  # gathers from contiguous memory
-    step = batch_size(n_cells)
-    bounds = list(range(0, n_boot, step))
-    # Batch b draws from its own generator, child b of SeedSequence(seed), so the result does not
-    # depend on which thread ran it; NumPy releases the GIL in the draws, gathers and sums.
-    seeds = np.random.SeedSequence(seed).spawn(len(bounds))
-
-    def run(index: int) -> None:
-        lo = bounds[index]
-        size = min(step, n_boot - lo)
-        drawn = grouped_cluster_draws(np.random.default_rng(seeds[index]), group_start, group_size, dense_group, size)
-        denominator = group_size.astype(np.float64) if unit else np.add.reduceat(denominators[drawn], group_start, axis=1)
-        for j in range(k):
-            numerator = np.add.reduceat(columns[j][drawn], group_start, axis=1)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                out[lo : lo + size, :, j] = numerator / denominator
-
-    if len(bounds) == 1:
-        run(0)
-    else:
-        with ThreadPoolExecutor(min(2, os.cpu_count() or 1)) as pool:
-            list(pool.map(run, range(len(bounds))))
-    return out

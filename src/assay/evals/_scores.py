@@ -14,8 +14,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ._cluster_bootstrap import cluster_ratio_replicates
 from ._frame import codes, group_codes, is_boolean, numbers, require
-from ._intervals import check_confidence, check_n_boot, cluster_ratio_replicates, percentile, wilson_interval
+from ._intervals import check_confidence, check_n_boot, percentile, wilson_interval
 
 SCORE_COLUMNS = (
     "n_items", "n_rows", "mean", "sd", "se", "mean_low", "mean_high",
