@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from assay.evals.imports._errors import EvalImportFailed, issue_line
-from assay.evals.imports._records import BadRecord
+from assay.evals.imports._records import BadRecord, EvalRecord
 from assay.evals.imports._sink import EvalSink
 from assay.evals.imports._source import EvalSource
 from assay.judge._runs import finish_run, open_run
@@ -156,7 +156,7 @@ def import_results(
                         if len(issues) < KEEP_ISSUES:
                             issues.append(issue_line(str(path), problem))
                         continue
-                    if not record.responses:  # type: ignore[union-attr]
+                    if isinstance(record, EvalRecord) and not record.responses:
                         report.without_response += 1
                     if len(sink.pending) >= BATCH:
                         sink.flush()
