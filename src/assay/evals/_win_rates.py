@@ -155,7 +155,7 @@ class _Tables:
         step = batch_size(n_items)
         for lo in range(0, n_boot, step):
             size = min(step, n_boot - lo)
-            weights = resample_weights(rng, n_items, size).T  # items × replicates
+            weights = np.ascontiguousarray(resample_weights(rng, n_items, size).T)  # items × replicates, once
             with np.errstate(divide="ignore", invalid="ignore"):
                 pairs[lo : lo + size] = (self.by_pair_score.T @ weights / (self.by_pair_n.T @ weights)).T
                 models[lo : lo + size] = (self.by_model_score.T @ weights / (self.by_model_n.T @ weights)).T
