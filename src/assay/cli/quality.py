@@ -113,6 +113,14 @@ def report(ctx: typer.Context, project: ProjectArg, as_json: JsonOpt = False, bo
     c = data["consensus"]
     console.print(f"consensus table: {c['by_method'] or 'empty (run: assay quality consensus ' + project + ')'}; "
                   f"{c['low_confidence']} below confidence {c['threshold']}", highlight=False)
+    if c["low_confidence_items"]:
+        low = Table("item", "question", "response", "consensus", "confidence", "method", "adjudicate at",
+                    title="Least confident consensus answers")
+        for x in c["low_confidence_items"][:10]:
+            value = x["value"].get("winner") if isinstance(x["value"], dict) else x["value"]
+            low.add_row(str(x["item_id"]), x["question"], str(x["response_id"] or ""), str(value),
+                        f"{x['confidence']:.2f}", x["method"], x["url"])
+        console.print(low)
 
 
 @app.command("consensus", epilog="Example: assay quality consensus stem-rubric --method dawid-skene --threshold 0.7")

@@ -1,5 +1,7 @@
-"""Stored projects the quality tests share: planted labels with every kind of question, on the
-`db` fixture (SQLite, and PostgreSQL when ASSAY_TEST_POSTGRES_URL is set)."""
+"""Stored projects the quality tests share: planted labels with every kind of question, on SQLite
+and, when ASSAY_TEST_POSTGRES_URL is set, PostgreSQL. The agreement, scorecard and calibration
+projects are built once per session and backend and must only be read; the consensus project is
+fresh per test (on the `db` fixture) because its tests write the consensus table."""
 
 from __future__ import annotations
 
@@ -81,10 +83,10 @@ def agreement_data(seed: int = 11) -> tuple[list[dict[str, Any]], list[dict[str,
     return items, rows, labels, domain
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="session", params=BACKENDS)
 def agreement_project(request: pytest.FixtureRequest,
                       tmp_path_factory: pytest.TempPathFactory) -> Iterator[AgreementProject]:
-    """Built once per module and backend: the tests using it only read."""
+    """Built once per test session and backend: the tests using it only read."""
     items, rows, labels, domain = agreement_data()
     people = [Person("lead", role="manager"), Person("rev", role="reviewer")]
     directory = tmp_path_factory.mktemp("qa")
@@ -162,14 +164,15 @@ def scorecard_data(seed: int = 5) -> tuple[list[dict[str, Any]], list[dict[str, 
     return items, rows, truth
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="session", params=BACKENDS)
 def scorecard_project(request: pytest.FixtureRequest,
                       tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScorecardProject]:
     """12 people judge 40 items (8 gold). Four are clean; each other one has one planted problem.
     Fay and Gus work for a vendor, whose lead is Vera. Leo's work is rejected 4 times in 6 reviews
     (rejected judgements go back to him as drafts, so they leave the figures)."""
     items, rows, truth = scorecard_data()
-    people = [Person("lead", role="manager"), Person("rev", role="reviewer"),
+    people = [Person("lead", role="manager"), Person("rev", role="reviewer"), Person("boss", role="admin", member=False),
+              Person("stranger", role="reviewer", member=False),
               Person("vera", role="manager", org="Vendor Co", vendor=True),
               Person("vrev", role="reviewer", org="Vendor Co", vendor=True),
               *[Person(p, org="Vendor Co", vendor=True) for p in VENDOR_PEOPLE],
@@ -261,7 +264,8 @@ def consensus_data(seed: int = 3) -> tuple[list[dict[str, Any]], list[dict[str, 
 def consensus_project(db: Database, tmp_path: Path) -> ConsensusProject:
     """Fresh per test: the consensus tests write to the consensus table."""
     items, rows, labels, gold = consensus_data()
-    people = [Person("lead", role="manager"), Person("rev", role="reviewer")]
+    people = [Person("lead", role="manager"), Person("rev", role="reviewer"), Person("boss", role="admin", member=False),
+              Person("vera", role="manager", org="Vendor Co", vendor=True)]
     built = build_project(db, tmp_path, CONSENSUS_SPEC, items, rows, people=people)
     return ConsensusProject(built, labels["verdict"], labels["score"], labels["pref"], gold)
 
@@ -319,7 +323,7 @@ def calibration_data() -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict
     return items, rows, labels
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="session", params=BACKENDS)
 def calibration_project(request: pytest.FixtureRequest,
                         tmp_path_factory: pytest.TempPathFactory) -> Iterator[CalibrationProject]:
     items, rows, labels = calibration_data()

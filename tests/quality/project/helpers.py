@@ -24,7 +24,7 @@ from assay.io import import_file
 from assay.spec import parse_spec
 from assay.store import Database, Item, OrgKind, Response, Role, User, open_database
 from assay.store.projects import create_project, get_project
-from assay.work import add_user
+from assay.work import add_user, hash_password
 from assay.work.members import add_member
 from assay.work.tokens import create_token
 
@@ -90,6 +90,16 @@ def scratch_database(backend: str, directory: Path) -> Iterator[Database]:
         admin.dispose()
 
 
+def give_password(db: Database, *usernames: str) -> str:
+    """Let these people log in to the pages (only on demand: argon2 takes half a second per person)."""
+    with db.write_session() as s:
+        for name in usernames:
+            user = s.scalar(select(User).where(User.username == name))
+            assert user is not None, name
+            user.password_hash = hash_password(PASSWORD)
+    return PASSWORD
+
+
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> Path:
     path.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
     return path
@@ -98,7 +108,7 @@ def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> Path:
 def build_project(db: Database, tmp_path: Path, spec_yaml: str, items: list[dict[str, Any]],
                   labels: list[dict[str, Any]], *, people: Sequence[Person] = (),
                   calibration: dict[str, int] | None = None) -> Built:
-    """Create the project and ``people`` (with passwords and API tokens), import ``items`` and the
+    """Create the project and ``people`` (with API tokens), import ``items`` and the
     long-format ``labels`` (people not listed are created by the import, in the default organization),
     and set ``calibration`` rounds (item external id -> round) directly: no import path sets them."""
     spec = parse_spec(spec_yaml)
@@ -107,7 +117,7 @@ def build_project(db: Database, tmp_path: Path, spec_yaml: str, items: list[dict
         project = create_project(s, spec)
         for p in people:
             user = add_user(s, p.username, Role(p.role), org=p.org,
-                            org_kind=OrgKind.vendor if p.vendor else OrgKind.lab, password=PASSWORD)
+                            org_kind=OrgKind.vendor if p.vendor else OrgKind.lab)
             if p.member:
                 add_member(s, project, user)
             built.tokens[p.username] = create_token(s, user, "test")
