@@ -36,7 +36,7 @@ questions:{compare}
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
-COMPARE = '\n  - {key: overall, kind: compare, title: "Which is better", strength: {min: 1, max: 3}}'
+COMPARE = '\n  - {key: overall, kind: compare, title: "Which is better", strength: {min: 1, max: 3}, required: false}'
 
 
 def spec_text(slug: str = "exp", responses: int = 2) -> str:
@@ -63,7 +63,8 @@ def make_project(db: Database, tmp_path: Path, items: list[dict[str, Any]], answ
     parsed = parse_spec(spec or spec_text(slug, responses))
     with db.write_session() as s:
         create_project(s, parsed)
-    import_file(db, parsed.slug, write_jsonl(tmp_path / f"{parsed.slug}-items.jsonl", items))
+    if items:
+        import_file(db, parsed.slug, write_jsonl(tmp_path / f"{parsed.slug}-items.jsonl", items))
     if answers:
         import_file(db, parsed.slug, write_jsonl(tmp_path / f"{parsed.slug}-answers.jsonl", answers), schema="judgements")
     return parsed.slug

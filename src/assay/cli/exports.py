@@ -57,7 +57,8 @@ def training_export(ctx: typer.Context, project: str, out: Path, *, kind: str, s
         report = export_dataset(db, project, out, chosen, progress=update)
     m = report.manifest
     splits = ", ".join(f"{name} {n:,}" for name, n in m.counts.per_split.items())
-    console.print(f"Wrote {m.counts.records:,} {kind} records ({m.counts.items:,} items, {m.annotators} annotators; "
+    people = f"{m.annotators} annotator{'s' if m.annotators != 1 else ''}"
+    console.print(f"Wrote {m.counts.records:,} {kind} records ({m.counts.items:,} items, {people}; "
                   f"{splits}) as {m.options.record_schema} ({m.container}) in {report.seconds:.1f}s")
     for f in report.files:
         console.print(f"  {f.path}  {f.records:,} records  {f.bytes:,} bytes  sha256 {f.sha256[:16]}…", highlight=False)

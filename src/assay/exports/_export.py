@@ -208,6 +208,8 @@ def _manifest(session: Session, labels: ProjectLabels, options: ExportOptions, c
                                   sha256=sha256_of(staged), bytes=staged.stat().st_size, split=split,
                                   records=by_split.get(split) if data else None))
     used = [labels.judgements[j] for j in tally.judgements if j in labels.judgements]
+    names = list(options.split.ratios) if options.split else ["all"]
+    order = {name: tally.per_split.get(name, 0) for name in names}  # in the split's own order
     versions = Counter((j.spec_version, j.guidelines_version) for j in used)
     imports = {labels.items[i].import_id for i in tally.items} | {j.import_id for j in used}
     imports.discard(None)
@@ -221,7 +223,7 @@ def _manifest(session: Session, labels: ProjectLabels, options: ExportOptions, c
                                 spec_hash=labels.spec_hash, guidelines_version=labels.guidelines_version,
                                 casebook_version=labels.casebook_version),
         options=options, container=container,
-        counts=Counts(records=tally.records, rows=tally.rows, items=len(tally.items), per_split=dict(tally.per_split),
+        counts=Counts(records=tally.records, rows=tally.rows, items=len(tally.items), per_split=order,
                       per_domain=dict(sorted(tally.per_domain.items())),
                       per_language=dict(sorted(tally.per_language.items())),
                       per_split_domain={s: dict(sorted(c.items())) for s, c in tally.per_split_domain.items()}),

@@ -38,13 +38,13 @@ def resolve_container(out: Path, container: str | None) -> str:
         if container not in ALL_CONTAINERS:
             raise ExportError(f"unknown container {container!r}; choose one of {', '.join(ALL_CONTAINERS)}")
         return container
-    if out.is_dir() or not out.suffix:
-        return HF
     if out.suffix.lower() == ".json":
         return "json"  # what is written, whatever an old file of that name held
     try:
         return detect_container(out)
     except ContainerError as e:
+        if out.is_dir() or not out.suffix:
+            return HF  # a directory (or a name without an extension) is a Hugging Face dataset
         raise ExportError(str(e)) from None
 
 

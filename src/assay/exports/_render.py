@@ -36,6 +36,9 @@ from ._options import ExportOptions
 from ._plans import KTOPlan, PairPlan, Plan, RatedPlan, SFTPlan
 
 _OPENAI_CHAT = get_format("openai-chat")
+# Item metadata keys the import of training formats fills from the record's own fields (written back
+# through those fields, not as metadata).
+IMPORT_KEYS = frozenset({"tools", "margin"})
 _ROLES = frozenset({"system", "user", "assistant", "tool"})
 _PLAIN_KEYS = frozenset({"role", "content"})
 
@@ -72,6 +75,8 @@ def turns(raw: list[dict[str, Any]], where: str) -> Turns:
 class ItemText:
     prompt: Turns
     tools: list[dict[str, Any]] | None
+    extra: dict[str, Any]
+    """Item metadata an imported training record brought (written back when re-exporting imported labels)."""
 
 
 @dataclass(slots=True)
@@ -114,7 +119,9 @@ class Texts:
         if prompt is not None:
             raw.append({"role": "user", "content": prompt})
         tools = meta.get("tools")
-        return ItemText(turns(raw, f"item {self.labels.items[iid].ref}"), tools if isinstance(tools, list) else None)
+        extra = {k: v for k, v in meta.items() if k not in IMPORT_KEYS}
+        return ItemText(turns(raw, f"item {self.labels.items[iid].ref}"), tools if isinstance(tools, list) else None,
+                        extra)
 
     def _response(self, rid: int, iid: int, model: str | None, content: str, meta: dict[str, Any]) -> ResponseText:
         stored = meta.get("messages")
@@ -149,6 +156,10 @@ class Renderer:
                 meta[key] = value
         if annotator is not None:
             meta["annotator"] = self.labels.usernames.get(annotator, str(annotator))
+        if self.options.labels == "imported":
+            # What the imported record carried beyond its schema comes back out; people's projects keep
+            # their item metadata (answer keys, hidden provenance) out of training files.
+            meta.update(self.texts.items[item].extra)
         return meta
 
     def record(self, plan: Plan) -> Any:
