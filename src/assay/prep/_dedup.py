@@ -143,12 +143,13 @@ def near_duplicate_pairs(
     live = np.flatnonzero(has)
     for band in range(bands):
         k = keys[live, band]
-        order = np.argsort(k, kind="stable")
+        order = np.argsort(k)  # SIMD sort; the bucket's smallest index is found below, not by stability
         sk = k[order]
         new = np.ones(len(sk), dtype=bool)
         new[1:] = sk[1:] != sk[:-1]
+        heads = np.flatnonzero(new)
         group = np.cumsum(new) - 1
-        first = order[np.flatnonzero(new)][group]
+        first = np.minimum.reduceat(order, heads)[group] if len(heads) else order
         pair = first != order
         us.append(live[first[pair]])
         vs.append(live[order[pair]])
