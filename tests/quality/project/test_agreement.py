@@ -14,7 +14,7 @@ from statsmodels.stats.inter_rater import cohens_kappa
 from assay.quality import Ratings, agreement
 from assay.quality.project import QualityOptions, project_quality
 from tests.quality.project.conftest import ANNOTATORS, VERDICTS, AgreementProject
-from tests.quality.project.helpers import Labels, alpha, by_unit, pairable, percent, restrict
+from tests.quality.project.helpers import Labels, alpha, by_unit, entropy, pairable, percent, restrict
 
 SCALE = [1, 2, 3, 4, 5]
 # question -> (level, categories, κ weights as statsmodels names them)
@@ -148,3 +148,24 @@ def test_what_is_not_measured_and_totals(agreement_project: AgreementProject, re
     judged = {(_item_of(u), a) for labels in (agreement_project.score, agreement_project.verdict)
               for u, a in labels}
     assert out["n_judgements"] == len(judged) and out["n_annotators"] == len(ANNOTATORS)
+
+
+def test_most_disputed_items(agreement_project: AgreementProject, report: dict[str, Any]) -> None:
+    """An item's disagreement is the mean normalised entropy of its units' labels (both responses'
+    scores, the verdict, the preference) over units with two or more labels."""
+    b = agreement_project.built
+    per_item: dict[str, list[tuple[float, str]]] = {}
+    for key, (_, cats, _) in QUESTIONS.items():
+        for unit, votes in by_unit(_labels(agreement_project, key)).items():
+            if len(votes) >= 2:
+                per_item.setdefault(_item_of(unit), []).append((entropy(list(votes.values()), len(cats)), key))
+    means = {i: float(np.mean([e for e, _ in units])) for i, units in per_item.items()}
+    ranked = sorted((i for i in means if means[i] > 0), key=lambda i: (-means[i], b.items[i]))[:20]
+    found = report["_all"]["disputed_items"]
+    assert [d["item_id"] for d in found] == [b.items[i] for i in ranked]
+    order = list(QUESTIONS)
+    for d, i in zip(found, ranked, strict=True):
+        assert d["entropy"] == pytest.approx(means[i], abs=1e-6) and d["n_units"] == len(per_item[i])
+        worst = max(e for e, _ in per_item[i])
+        assert d["question"] == min((k for e, k in per_item[i] if e == worst), key=order.index)
+        assert d["url"] == f"/p/qa/items/{b.items[i]}/adjudicate" and d["adjudicated"] is False

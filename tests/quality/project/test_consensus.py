@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 from sqlalchemy import select
+from statsmodels.stats.inter_rater import cohens_kappa
 
 from assay.io import import_file
 from assay.quality import LABEL_METHODS, Ratings, aggregate_labels
@@ -199,3 +200,35 @@ def test_bad_options_are_refused() -> None:
         QualityOptions(rating_method="mode")
     with pytest.raises(ValueError, match="between 0 and 1"):
         QualityOptions(low_confidence=1.5)
+
+
+def test_adjudicated_answers_are_the_truth_for_scorecards_and_disputes(consensus_project: ConsensusProject) -> None:
+    """Once a person decides an item, scorecards measure everyone against that decision (κ) and
+    the disputed-items list says the item is adjudicated."""
+    p, b = consensus_project, consensus_project.built
+    decided = {"c04": "unsure", "c07": "bad", "c10": "good"}
+    for item, verdict in decided.items():
+        adjudicate(b.db, b.items[item], b.users["rev"], {"verdict": verdict})
+    options = QualityOptions(n_boot=0, top_items=100)
+    q = project_quality(b.db, "qc", options)
+    truth = {u: decided.get(u, label) for u, (label, _) in _reference(p, "verdict", "dawid-skene").items()}
+    # κ pools every question: rebuild each person's (own, truth) table over all three.
+    tables: dict[str, Any] = {}
+    for key in CATEGORIES:
+        ref = {u: label for u, (label, _) in _reference(p, key, "dawid-skene").items()}
+        if key == "verdict":
+            ref = truth
+        offset = sum(len(CATEGORIES[k]) for k in list(CATEGORIES)[:list(CATEGORIES).index(key)])
+        code = {c: offset + i for i, c in enumerate(CATEGORIES[key])}
+        for (unit, who), label in _labels(p, key).items():
+            width = sum(len(c) for c in CATEGORIES.values())
+            t = tables.setdefault(who, np.zeros((width, width)))
+            t[code[label], code[ref[unit]]] += 1
+    cards = {c.username: c for c in q.scorecards}
+    for who, table in tables.items():
+        assert cards[who].kappa == pytest.approx(float(cohens_kappa(table, return_results=False)), abs=1e-9)
+    flagged = {d.item_id: d.adjudicated for d in q.disputed}
+    for item in decided:
+        assert flagged.get(b.items[item], True) is True
+    assert any(flagged.get(b.items[i]) for i in decided)
+    assert not any(v for i, v in flagged.items() if i not in {b.items[x] for x in decided})

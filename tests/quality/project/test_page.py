@@ -22,8 +22,13 @@ from assay.store.projects import get_project
 from assay.web import create_app
 from assay.work import get_user
 from assay.work.members import add_member
-from tests.quality.project.conftest import CalibrationProject, ConsensusProject
-from tests.quality.project.helpers import alpha, give_password
+from tests.quality.project.conftest import (
+    AGREEMENT_SPEC,
+    CalibrationProject,
+    ConsensusProject,
+    agreement_data,
+)
+from tests.quality.project.helpers import Person, alpha, build_project, give_password
 
 STEM = "stem-rubric"
 
@@ -160,3 +165,13 @@ def test_calibration_rounds_on_the_page(calibration_project: CalibrationProject)
         assert cells[1:4] == [str(p["answers"]), f"{round(p['group'] * 100)}%", shown]
     for d in second["items"]:
         assert f'<a href="{d["url"]}">Adjudicate</a>' in section
+
+
+def test_a_project_without_judgements(db: Database, tmp_path: Path) -> None:
+    spec = AGREEMENT_SPEC.replace("slug: qa", "slug: quiet")
+    build_project(db, tmp_path, spec, agreement_data()[0], [], people=[Person("lead", role="manager")])
+    password = give_password(db, "lead")
+    r = login(TestClient(create_app(db)), "lead", password).get("/p/quiet/quality")
+    assert r.status_code == 200
+    assert "No submitted answers to measure yet." in r.text and "No submitted judgements yet." in r.text
+    assert "No calibration rounds yet." in r.text and "No item has disagreeing answers." in r.text
