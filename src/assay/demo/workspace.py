@@ -9,9 +9,9 @@ from pathlib import Path
 from assay.demo.content import demo_records
 from assay.demo.judgements import DEMO_JUDGEMENTS
 from assay.io import import_file
+from assay.io.containers import open_writer
 from assay.judge import judge_project, make_execute
 from assay.models import OFFLINE_ENDPOINT
-from assay.io.containers import open_writer
 from assay.spec import TEMPLATES, load_spec, template_path
 from assay.store import Database, OrgKind, Role
 from assay.store.projects import create_project, list_projects, summarize
@@ -75,10 +75,11 @@ def build_demo(
             if project is None:
                 project = create_project(session, spec)
                 summary.projects_added.append(spec.slug)
-            # Everyone who annotates or reviews works on every demo project.
+            # Everyone who annotates or reviews works on every demo project, and the vendor's lead
+            # manages their people there (a vendor manager sees only projects they are on).
             for u in DEMO_USERS:
                 user = get_user(session, u.username)
-                if user is not None and u.role in (Role.annotator, Role.reviewer):
+                if user is not None and (u.role in (Role.annotator, Role.reviewer) or u.vendor):
                     add_member(session, project, user, languages=u.languages)
     for name in TEMPLATES:
         slug = load_spec(template_path(name)).slug

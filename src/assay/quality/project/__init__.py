@@ -9,7 +9,7 @@
 
 Judgements are read in long form (one query per question) into `Ratings` per question; the unit
 of a per-response question is the (item, response) pair. Design notes:
-docs/design/quality-engine.md.
+docs/design/truth-inference.md.
 """
 
 from ._agreement import Agreement, Estimate, PairAgreement, QuestionAgreement, question_agreement

@@ -53,13 +53,19 @@ def unit_codes(ratings: Ratings, labels: Mapping[int, Any]) -> IntArray:
 
 
 def fit_question(qr: QuestionRatings, data: ProjectData, options: QualityOptions) -> QuestionFit:
-    """Consensus by ``options.method`` with the question's gold answers clamped (EM methods)."""
+    """Consensus by ``options.method`` with the question's gold answers clamped (every method)."""
     r = qr.ratings
     key = qr.question.key
     gold = unit_codes(r, data.gold.get(key, {}))
     known = np.flatnonzero(gold >= 0)
     clamp = {int(r.items[i]): r.categories[gold[i]] for i in known.tolist()}
     consensus = aggregate_labels(r, options.method, gold=clamp or None, seed=options.seed)
+    if known.size and options.method == "majority":
+        # A vote never overrules a known answer: gold units take their gold label, as the EM
+        # methods clamp them (majority vote itself has no notion of gold).
+        consensus.label[known] = gold[known]
+        consensus.posterior[known] = 0.0
+        consensus.posterior[known, gold[known]] = 1.0
     truth = consensus.label.astype(np.int64).copy()
     decided = unit_codes(r, data.adjudicated.get(key, {}))
     truth[decided >= 0] = decided[decided >= 0]

@@ -2,7 +2,7 @@
 rework, straight-lining, copy-paste and drift, with flags and a ranked list.
 
 All figures are per person over their submitted categorical answers (every question pooled),
-computed with ``bincount`` over one long table (`AnswerRows`); see docs/design/quality-engine.md
+computed with ``bincount`` over one long table (`AnswerRows`); see docs/design/truth-inference.md
 for the definition and threshold of each flag.
 """
 
