@@ -102,14 +102,29 @@ def start_server(latency: float) -> tuple[subprocess.Popen[bytes], str]:
 # -- Assay ---------------------------------------------------------------------------------------------
 
 
-def run_assay(url: str, n: int, concurrency: int, latency: float, cache_path: Path) -> list[dict[str, Any]]:
+def server_cpu(pid: int) -> float | None:
+    """CPU seconds the server process has used so far (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_assay(url: str, n: int, concurrency: int, latency: float, cache_path: Path, server_pid: int) -> list[dict[str, Any]]:
     from assay.models import Endpoint, ResponseCache
 
     endpoint = Endpoint(name="bench-judge", base_url=url, model="judge-model", max_concurrency=concurrency,
                         max_retries=2, timeout_s=60)
+    rows = []
     with ResponseCache(cache_path) as cache:
-        return [_assay_pass(label, endpoint, cache, n, concurrency, latency)
-                for label in ("assay (cold)", "assay (cached)")]
+        for label in ("assay (cold)", "assay (cached)"):
+            before = server_cpu(server_pid)
+            row = _assay_pass(label, endpoint, cache, n, concurrency, latency)
+            after = server_cpu(server_pid)
+            row["server_cpu_us_per_call"] = (after - before) / n * 1e6 if before is not None and after is not None else None
+            rows.append(row)
+    return rows
 
 
 def _assay_pass(label: str, endpoint: Any, cache: Any, n: int, concurrency: int, latency: float) -> dict[str, Any]:
@@ -206,11 +221,12 @@ def _version(package: str) -> str | None:
         return None
 
 
-def run_inspect(python: str, url: str, n: int, concurrency: int, latency: float) -> dict[str, Any] | str:
+def run_inspect(python: str, url: str, n: int, concurrency: int, latency: float, server_pid: int) -> dict[str, Any] | str:
     check = subprocess.run([python, "-c", "import inspect_ai"], capture_output=True, check=False)
     if check.returncode != 0:
         return f"skipped: {python} has no inspect_ai (pip install -e '.[bench]', or --inspect-python PATH)"
     env = {**os.environ, "BENCH_API_KEY": "bench", "INSPECT_LOG_LEVEL": "warning"}
+    before = server_cpu(server_pid)
     proc = subprocess.run([python, str(Path(__file__).resolve()), "--inspect-worker", "--url", url, "--n", str(n),
                            "--concurrency", str(concurrency), "--latency", str(latency)],
                           capture_output=True, text=True, env=env, check=False, timeout=3600)
@@ -218,6 +234,8 @@ def run_inspect(python: str, url: str, n: int, concurrency: int, latency: float)
     if proc.returncode != 0 or not lines:
         return f"failed: {proc.stderr[-2000:] or proc.stdout[-2000:]}"
     result: dict[str, Any] = json.loads(lines[-1])
+    after = server_cpu(server_pid)
+    result["server_cpu_us_per_call"] = (after - before) / n * 1e6 if before is not None and after is not None else None
     return result
 
 
@@ -231,12 +249,14 @@ def _fmt(v: Any, width: int, spec: str) -> str:
 def print_table(rows: list[dict[str, Any]], notes: list[str], concurrency: int, latency: float) -> None:
     print(f"\nJudging: {rows[0]['n']:,} calls, concurrency {concurrency}, server latency {latency * 1000:.0f} ms, "
           f"ideal {concurrency / latency:,.0f} calls/s")
-    head = f"{'run':<26}{'seconds':>9}{'calls/s':>10}{'of ideal':>10}{'overhead ms/call':>18}{'client CPU µs/call':>20}"
+    head = (f"{'run':<26}{'seconds':>9}{'calls/s':>10}{'of ideal':>10}{'overhead ms/call':>18}"
+            f"{'client CPU µs/call':>20}{'server CPU µs/call':>20}")
     print(head)
     print("-" * len(head))
     for r in rows:
         print(f"{r['run']:<26}{r['seconds']:>9.2f}{r['per_second']:>10,.0f}{_fmt(r['of_ideal'], 10, '.1%')}"
-              f"{_fmt(r['overhead_ms_per_call'], 18, '.2f')}{_fmt(r['client_cpu_us_per_call'], 20, '.0f')}")
+              f"{_fmt(r['overhead_ms_per_call'], 18, '.2f')}{_fmt(r['client_cpu_us_per_call'], 20, '.0f')}"
+              f"{_fmt(r.get('server_cpu_us_per_call'), 20, '.0f')}")
     by = {r["run"]: r for r in rows}
     cold, cached, insp = by.get("assay (cold)"), by.get("assay (cached)"), by.get("inspect model_graded_qa")
     if cold and cached:
@@ -271,9 +291,9 @@ def main() -> None:
     notes: list[str] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            rows = run_assay(url, args.n, args.concurrency, args.latency, Path(tmp) / "cache.sqlite")
+            rows = run_assay(url, args.n, args.concurrency, args.latency, Path(tmp) / "cache.sqlite", server.pid)
         if not args.no_inspect:
-            got = run_inspect(args.inspect_python, url, args.n, args.concurrency, args.latency)
+            got = run_inspect(args.inspect_python, url, args.n, args.concurrency, args.latency, server.pid)
             if isinstance(got, str):
                 notes.append(f"inspect {got}")
             else:
