@@ -51,6 +51,9 @@ def test_inspect_and_lm_eval_imports_appear_in_the_evaluation(tmp_path: Path) ->
                               "--criterion", "model_graded_qa", "--json"))
     [entry] = board["criteria"]
     assert [r["model"] for r in entry["leaderboard"]] == ["mockllm/model-a", "mockllm/model-b"]
+    assert [r["position"] for r in entry["leaderboard"]] == [1, 2]
+    assert [r["rank"] for r in entry["leaderboard"]] == [1, 1]  # 4 items: the intervals overlap, a shared rank
+    assert [r["mean"] for r in entry["leaderboard"]] == [0.75, 0.625]
     assert entry["leaderboard"][0]["ci_low"] <= entry["leaderboard"][0]["mean"] <= entry["leaderboard"][0]["ci_high"]
     text = _run(url, "eval", "leaderboard", "bench-evals", "--source", "lm-eval: gsm8k", "--pointwise")
     assert "Qwen/Qwen2.5-0.5B-Instruct" in text
