@@ -133,3 +133,30 @@ def test_batches_find_what_earlier_batches_wrote(db: Database, tmp_path: Path) -
     rows = model_scores(data, EvalOptions(source="lm-eval: gsm8k", n_boot=0))["rows"]
     assert {r["criterion"]: round(r["mean"], 4) for r in rows} == {"exact_match,strict-match": 0.3333,
                                                                    "exact_match,flexible-extract": 0.3333}
+
+
+def test_two_models_one_task_one_source_ranked(db: Database, tmp_path: Path) -> None:
+    """Two lm-eval runs (two models, two results files) of the same task fill one run; the pointwise
+    leaderboard separates a model that got every doc right from one that got none."""
+    from assay.evals.project import model_leaderboard
+
+    slug = make_project(db)
+    template = json.loads(LM_GSM8K.read_text().splitlines()[1])
+    results = json.loads(LM_GSM8K.with_name(
+        LM_GSM8K.name.replace("samples_gsm8k", "results").replace(".jsonl", ".json")).read_text())
+    for date, model, right in (("2026-04-01T09-00-00.000001", "org/strong", 1.0), ("2026-04-02T09-00-00.000001", "org/weak", 0.0)):
+        (tmp_path / f"results_{date}.json").write_text(json.dumps(dict(results, model_name=model)))
+        with (tmp_path / f"samples_gsm8k_{date}.jsonl").open("w") as f:
+            for doc_id in range(30):
+                f.write(json.dumps(dict(template, doc_id=doc_id, filter="none", doc={"question": f"{doc_id} + 1?"},
+                                        exact_match=right)) + "\n")
+        import_results(db, slug, tmp_path / f"samples_gsm8k_{date}.jsonl", schema="lm-eval")
+    with db.session() as s:
+        [run] = s.scalars(select(ModelRun)).all()
+        assert [f["model"] for f in run.config["files"]] == ["org/strong", "org/weak"]
+        data = load_eval_data(s, slug)
+    board = model_leaderboard(data, EvalOptions(source="lm-eval: gsm8k", n_boot=200), pointwise=True)
+    [entry] = board["criteria"]
+    assert (entry["criterion"], entry["n_items"]) == ("exact_match", 30)
+    assert [(r["model"], r["position"], r["rank"], r["mean"]) for r in entry["leaderboard"]] == [
+        ("org/strong", 1, 1, 1.0), ("org/weak", 2, 2, 0.0)]
