@@ -130,6 +130,14 @@ def near_duplicate_pairs(
     bucket's first text only: big buckets would otherwise make quadratically many pairs, and every
     band gives another chance to connect a member to the cluster.
     """
+    u, v, sim, _, _ = _near(texts, threshold=threshold, num_perm=num_perm, word_ngram=word_ngram,
+                            char_ngram=char_ngram, seed=seed, verify=verify, progress=progress)
+    return u, v, sim
+
+
+def _near(texts: Sequence[str], *, threshold: float, num_perm: int, word_ngram: int, char_ngram: int, seed: int,
+          verify: bool, progress: ProgressFn | None) -> tuple[I64, I64, np.ndarray, np.ndarray, I64]:
+    """`near_duplicate_pairs`, also returning the shingles and their documents for later use."""
     docs = len(texts)
     shingles, doc = shingle_sets(texts, word_ngram=word_ngram, char_ngram=char_ngram)
     if progress:
@@ -160,13 +168,15 @@ def near_duplicate_pairs(
     u, v = uniq // docs, uniq % docs
     if progress:
         progress(3, 4)
-    sim = SetTable(shingles, doc, docs).jaccard(u, v)
+    involved = sorted_unique(np.concatenate([u, v]))
+    table, ids = SetTable.for_documents(shingles, doc, involved)
+    sim = table.jaccard(np.searchsorted(ids, u), np.searchsorted(ids, v))
     if verify:
         ok = sim >= threshold
         u, v, sim = u[ok], v[ok], sim[ok]
     if progress:
         progress(4, 4)
-    return u.astype(np.int64), v.astype(np.int64), sim
+    return u.astype(np.int64), v.astype(np.int64), sim, shingles, doc
 
 
 def find_duplicates(records: RecordSet, options: DedupOptions | None = None, *,
@@ -187,16 +197,14 @@ def find_duplicates(records: RecordSet, options: DedupOptions | None = None, *,
     eu, ev = rep[rep != np.arange(n)], np.flatnonzero(rep != np.arange(n))
     bands = rows = 0
     nu = nv = np.zeros(0, np.int64)
-    table: SetTable | None = None
+    sh = dc = None
     if opts.near and len(reps) > 1:
         rep_texts = [texts[i] for i in reps]
-        ru, rv, _ = near_duplicate_pairs(rep_texts, threshold=opts.threshold, num_perm=opts.num_perm,
-                                         word_ngram=opts.word_ngram, char_ngram=opts.char_ngram,
-                                         seed=opts.seed, progress=progress)
+        ru, rv, _, sh, dc = _near(rep_texts, threshold=opts.threshold, num_perm=opts.num_perm,
+                                  word_ngram=opts.word_ngram, char_ngram=opts.char_ngram, seed=opts.seed,
+                                  verify=True, progress=progress)
         nu, nv = reps[ru], reps[rv]
         bands, rows = lsh_params(opts.threshold, opts.num_perm)
-        sh, dc = shingle_sets(rep_texts, word_ngram=opts.word_ngram, char_ngram=opts.char_ngram)
-        table = SetTable(sh, dc, len(reps))
     label = components(n, np.concatenate([eu, nu]), np.concatenate([ev, nv]))
     label[empty] = -1 - np.flatnonzero(empty)  # never grouped
     order = np.argsort(label, kind="stable")
@@ -215,8 +223,10 @@ def find_duplicates(records: RecordSet, options: DedupOptions | None = None, *,
                 pv.append(rep_pos[int(rep[m])])
                 slots.append((gi, int(m)))
     sims: dict[tuple[int, int], float] = {}
-    if pu and table is not None:
-        values = table.jaccard(np.array(pu, np.int64), np.array(pv, np.int64))
+    if pu and sh is not None and dc is not None:
+        au, av = np.array(pu, np.int64), np.array(pv, np.int64)
+        table, ids = SetTable.for_documents(sh, dc, sorted_unique(np.concatenate([au, av])))
+        values = table.jaccard(np.searchsorted(ids, au), np.searchsorted(ids, av))
         sims = {s: float(x) for s, x in zip(slots, values, strict=True)}
     clusters: list[DuplicateCluster] = []
     exact = near = 0

@@ -59,6 +59,16 @@ class SetTable:
         self.starts: I64 = np.zeros(docs + 1, dtype=np.int64)
         np.cumsum(self.sizes, out=self.starts[1:])
 
+    @classmethod
+    def for_documents(cls, values: U64, doc: I64, wanted: I64) -> tuple[SetTable, I64]:
+        """A table of only the `wanted` documents' sets (sorted, distinct ids), and `wanted` itself for
+        mapping ids to rows with `np.searchsorted`. Verification touches a few documents in ten, so
+        sorting every document's shingles would be most of the work."""
+        flag = np.zeros(int(doc.max()) + 1 if len(doc) else 0, dtype=bool)
+        flag[wanted[wanted < len(flag)]] = True
+        sel = flag[doc] if len(doc) else np.zeros(0, bool)
+        return cls(values[sel], np.searchsorted(wanted, doc[sel]), len(wanted)), wanted
+
     def _gather(self, docs: I64) -> tuple[U64, I64]:
         """Elements of the given documents' sets, concatenated, and the position in `docs` of each."""
         sizes = self.sizes[docs]
