@@ -517,7 +517,8 @@ def check_invariants(url: str) -> dict[str, int]:
 
 
 def explain_lease(url: str) -> str:
-    """PostgreSQL's plan for the next-task query on the loaded project (indexes, not a scan)."""
+    """PostgreSQL's plan for the pick of the next task (the sub-select of the lease's UPDATE) on the
+    loaded project, for annotator 1: index scans, not a scan of the project."""
     from sqlalchemy import text
 
     from assay.store import open_database
@@ -558,6 +559,8 @@ def bench_assay(backend: str, url: str, jsonl: Path, levels: list[tuple[int, flo
             out["levels"].append(r)
         if target.db_backends:
             target.db_backends.engine.dispose()
+    if backend == "postgresql":
+        out["lease_plan_after"] = explain_lease(url)  # with the run's assignments in the table
     out["invariants"] = check_invariants(url)
     print(f"  after the run: {out['invariants']}", flush=True)
     return out

@@ -220,8 +220,8 @@ def lease_task(
 # ("Serving cost") for what each request issues.
 
 
-def _not_seen_by(user_id: Any) -> Any:
-    return ~exists().where(Assignment.item_id == Item.id, Assignment.user_id == user_id)
+def _not_seen_by(user_id: Any, item: Any = Item) -> Any:
+    return ~exists().where(Assignment.item_id == item.id, Assignment.user_id == user_id)
 
 
 _USER: BindParameter[Any] = bindparam("user_id")
@@ -269,12 +269,6 @@ _NEW_LEASE = (
             status=AssignmentStatus.leased, leased_at=bindparam("now"), expires_at=bindparam("expires"))
     .returning(_assignments.c.id)
 )
-_TAKE_SLOT = (
-    update(_items)
-    .where(_items.c.id == bindparam("item_id"))
-    .values(taken=_items.c.taken + 1, is_open=_items.c.taken + 1 < bindparam("overlap"))
-)
-
 
 def _lease_in(session: Session, project: str, user_id: int, now: datetime) -> tuple[Lease, ProjectSpec] | None:
     row = session.execute(_LEASE_CONTEXT, {"slug": project, "user_id": user_id}).first()
@@ -324,11 +318,11 @@ def _lease_in(session: Session, project: str, user_id: int, now: datetime) -> tu
                 continue
             item_id = _pick_gold(session, proj, spec, member, user_id)
         else:
-            item_id = _pick_regular(session, proj, spec, member, user_id)
+            item_id = _take_regular(session, proj, spec, member, user_id)
             if item_id is None and not reclaimed:
                 # The pool looks empty: give lapsed leases back before saying so.
                 reclaim_expired(session, proj.id, now)
-                item_id = _pick_regular(session, proj, spec, member, user_id)
+                item_id = _take_regular(session, proj, spec, member, user_id)
         if item_id is None:
             continue
         # Core statements, not the ORM's unit of work: a third of the request's CPU went to flushing.
@@ -337,8 +331,6 @@ def _lease_in(session: Session, project: str, user_id: int, now: datetime) -> tu
             {"project_id": proj.id, "item_id": item_id, "user_id": user_id, "kind": kind, "now": now,
              "expires": expires},
         ).scalar_one()
-        if kind == "normal":
-            session.execute(_TAKE_SLOT, {"item_id": item_id, "overlap": dist.overlap})
         return Lease(assignment_id, item_id, kind, expires), spec
     return None
 
@@ -356,12 +348,12 @@ def _gold_turn(user_id: int, done: int, rate: float) -> bool:
     return int.from_bytes(digest, "big") / 2**64 < rate
 
 
-def _routing(by_domain: bool, by_language: bool) -> list[Any]:
+def _routing(by_domain: bool, by_language: bool, item: Any = Item) -> list[Any]:
     conds = []
     if by_domain:
-        conds.append(or_(Item.domain.in_(bindparam("domains", expanding=True)), Item.domain.is_(None)))
+        conds.append(or_(item.domain.in_(bindparam("domains", expanding=True)), item.domain.is_(None)))
     if by_language:
-        conds.append(or_(Item.language.in_(bindparam("languages", expanding=True)), Item.language.is_(None)))
+        conds.append(or_(item.language.in_(bindparam("languages", expanding=True)), item.language.is_(None)))
     return conds
 
 
@@ -390,24 +382,35 @@ def _gold_stmt(by_domain: bool, by_language: bool) -> Any:
 
 
 @functools.cache
-def _regular_stmt(by_domain: bool, by_language: bool, postgres: bool) -> Any:
-    stmt = (
-        select(Item.id)
+def _take_stmt(by_domain: bool, by_language: bool, postgres: bool) -> Any:
+    """Pick the next regular item and take a slot of its overlap, in one statement: UPDATE the item
+    chosen by a sub-select (under the lock on PostgreSQL) and return its id, or nothing."""
+    candidate = aliased(Item, name="candidate")  # the sub-select's own items, not the updated row
+    pick = (
+        select(candidate.id)
         .where(
-            Item.project_id == bindparam("project_id"),
-            Item.is_open.is_(True),
-            Item.is_gold.is_(False),
-            Item.calibration_round.is_(None),
+            # Not named like an items column: those names are reserved for the UPDATE's SET values.
+            candidate.project_id == bindparam("pick_project"),
+            candidate.is_open.is_(True),
+            candidate.is_gold.is_(False),
+            candidate.calibration_round.is_(None),
             # Re-checked under the lock: is_open may be stale after a spec change of the overlap.
-            Item.taken < bindparam("overlap"),
-            _not_seen_by(_USER),
-            *_routing(by_domain, by_language),
+            candidate.taken < bindparam("overlap"),
+            _not_seen_by(_USER, candidate),
+            *_routing(by_domain, by_language, candidate),
         )
-        .order_by(Item.priority.desc(), Item.id)
+        .order_by(candidate.priority.desc(), candidate.id)
         .limit(1)
     )
-    # Skip rows another annotator's transaction holds: two people never wait on the same candidate.
-    return stmt.with_for_update(skip_locked=True, of=Item) if postgres else stmt
+    if postgres:
+        # Skip rows another annotator's transaction holds: two people never wait on the same candidate.
+        pick = pick.with_for_update(skip_locked=True, of=candidate)
+    return (
+        update(_items)
+        .where(_items.c.id == pick.scalar_subquery())
+        .values(taken=_items.c.taken + 1, is_open=_items.c.taken + 1 < bindparam("overlap"))
+        .returning(_items.c.id)
+    )
 
 
 def _pick_gold(session: Session, proj: Project, spec: ProjectSpec, member: ProjectMember, user_id: int) -> int | None:
@@ -415,11 +418,12 @@ def _pick_gold(session: Session, proj: Project, spec: ProjectSpec, member: Proje
     return session.scalar(_gold_stmt(by_domain, by_language), {"project_id": proj.id, "user_id": user_id, **params})
 
 
-def _pick_regular(session: Session, proj: Project, spec: ProjectSpec, member: ProjectMember, user_id: int) -> int | None:
+def _take_regular(session: Session, proj: Project, spec: ProjectSpec, member: ProjectMember, user_id: int) -> int | None:
     by_domain, by_language, params = _routing_params(spec, member)
-    stmt = _regular_stmt(by_domain, by_language, _postgres(session))
-    return session.scalar(
-        stmt, {"project_id": proj.id, "user_id": user_id, "overlap": spec.distribution.overlap, **params})
+    stmt = _take_stmt(by_domain, by_language, _postgres(session))
+    return session.execute(
+        stmt, {"pick_project": proj.id, "user_id": user_id, "overlap": spec.distribution.overlap, **params}
+    ).scalar_one_or_none()
 
 
 # ---- working on a lease -------------------------------------------------------------------------

@@ -170,8 +170,9 @@ def put_draft(assignment_id: int, body: AnswersIn, db: DB, user: CurrentUser) ->
 
 
 @router.post("/assignments/{assignment_id}/submit", response_model=SubmitOut, summary="Submit answers")
-def post_submit(assignment_id: int, body: AnswersIn, request: Request, db: DB, credentials: Credentials) -> Response:
-    user = current_user(request, db, credentials)  # here, not as a dependency: one thread hop, not two
+def post_submit(assignment_id: int, body: AnswersIn, db: DB, user: CurrentUser) -> Response:
+    # The user stays a dependency here (unlike next_task): FastAPI resolves dependencies before it
+    # reports body errors, so an unauthenticated caller gets 401, never a 422 about the body.
     # Consistency warnings are checked inside the submit's transaction (`confirm`), not in a read before it.
     jid = _lease_errors(submit, db, assignment_id, user.id, body.answers, time_spent_ms=body.time_spent_ms,
                         confirm=body.confirm)
