@@ -6,9 +6,11 @@ the destination until every file and the manifest are complete.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +25,7 @@ from assay.formats import FormatError, RecordError, WriteOptions
 from assay.io.containers import ContainerError
 from assay.store import Database, ImportRun
 
+from ._columnar import SCORES, NotFast
 from ._errors import ExportError
 from ._kto import plan_kto
 from ._load import ProjectLabels, load_labels
@@ -38,7 +41,7 @@ from ._manifest import (
     write_manifest_staged,
 )
 from ._options import TABLE, ExportOptions
-from ._outputs import HF, Outputs, manifest_path, resolve_container
+from ._outputs import HF, FastPairs, Outputs, manifest_path, resolve_container
 from ._plans import PairPlan, Plan, RatedPlan
 from ._preference import check_people_filters, plan_pairs
 from ._ratings import plan_ratings
@@ -74,16 +77,36 @@ class ExportReport:
 
 @dataclass
 class _Tally:
+    """Records per split and item, and the judgements behind them; per-domain and per-language counts
+    are made from these at the end (a dict increment per record instead of four)."""
+
     records: int = 0
     rows: int = 0
 
     def __post_init__(self) -> None:
-        self.items: set[int] = set()
-        self.judgements: set[int] = set()
-        self.per_split: Counter[str] = Counter()
-        self.per_domain: Counter[str] = Counter()
-        self.per_language: Counter[str] = Counter()
-        self.per_split_domain: dict[str, Counter[str]] = defaultdict(Counter)
+        self.per_split_item: Counter[tuple[str, int]] = Counter()
+        self.judgements: list[tuple[int, ...]] = []
+
+    def counts(self, labels: ProjectLabels, names: list[str]) -> Counts:
+        per_split: Counter[str] = Counter()
+        per_domain: Counter[str] = Counter()
+        per_language: Counter[str] = Counter()
+        per_split_domain: dict[str, Counter[str]] = defaultdict(Counter)
+        for (split, item), n in self.per_split_item.items():
+            info = labels.items[item]
+            domain = info.domain or NO_DOMAIN
+            per_split[split] += n
+            per_domain[domain] += n
+            per_language[info.language or NO_DOMAIN] += n
+            per_split_domain[split][domain] += n
+        return Counts(records=self.records, rows=self.rows, items=len({item for _, item in self.per_split_item}),
+                      per_split={name: per_split.get(name, 0) for name in names},  # in the split's own order
+                      per_domain=dict(sorted(per_domain.items())), per_language=dict(sorted(per_language.items())),
+                      per_split_domain={s: dict(sorted(per_split_domain[s].items())) for s in names
+                                        if s in per_split_domain})
+
+    def used(self) -> set[int]:
+        return {j for group in self.judgements for j in group}
 
 
 def export_dataset(db: Database, project: str, out: str | Path, options: ExportOptions, *,
@@ -95,7 +118,7 @@ def export_dataset(db: Database, project: str, out: str | Path, options: ExportO
     out = Path(out)
     container = resolve_container(out, options.container)
     table = options.record_schema == TABLE
-    with db.session() as session:
+    with _no_cycle_collection(), db.session() as session:
         labels = load_labels(session, project, options.filters)
         if options.labels == "imported":
             check_people_filters(labels)
@@ -104,25 +127,101 @@ def export_dataset(db: Database, project: str, out: str | Path, options: ExportO
         if not plans:
             raise ExportError(_nothing(labels, options))
         splits = assign((labels.items[i] for i in sorted({p.item for p in plans})), options.split) if options.split else None
-        outputs = Outputs(out, container, options.record_schema, list(options.split.ratios) if options.split else None,
-                          WriteOptions(form=options.form, implicit_prompt=options.implicit_prompt),
-                          table_columns=TABLE_COLUMNS if table else None)
-        staged_manifest = None
+        fast = _fast_pairs(options, container, plans)
         final_manifest = manifest_path(out)
-        try:
-            tally = _write(session, labels, options, plans, splits, outputs, container, progress)
-            outputs.close()
-            manifest = _manifest(session, labels, options, container, tally, outputs, final_manifest.parent,
-                                 now or datetime.now(UTC))
-            staged_manifest = write_manifest_staged(manifest, final_manifest)
-        except BaseException:
-            outputs.abort()
-            if staged_manifest is not None:
-                staged_manifest.unlink(missing_ok=True)
-            raise
+        while True:
+            outputs = Outputs(out, container, options.record_schema, list(options.split.ratios) if options.split else None,
+                              WriteOptions(form=options.form, implicit_prompt=options.implicit_prompt),
+                              table_columns=TABLE_COLUMNS if table else None, fast=fast)
+            staged_manifest = None
+            try:
+                tally = _write(session, labels, options, plans, splits, outputs, container, progress)
+                outputs.close()
+                manifest = _manifest(session, labels, options, container, tally, outputs, final_manifest.parent,
+                                     now or datetime.now(UTC))
+                staged_manifest = write_manifest_staged(manifest, final_manifest)
+            except NotFast:
+                # A record outside the fast writer's shape: start again on the canonical path (same bytes).
+                outputs.abort()
+                fast = None
+                continue
+            except BaseException:
+                outputs.abort()
+                if staged_manifest is not None:
+                    staged_manifest.unlink(missing_ok=True)
+                raise
+            break
     outputs.publish()
     publish_manifest(staged_manifest, final_manifest)
     return ExportReport(out, final_manifest, manifest, time.perf_counter() - started)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector off while exporting. An export holds millions of small acyclic
+    objects (answer tuples, plans, rows); the collector's passes over them were a quarter of a large
+    export's time (measured: 2.84 s against 2.09 s of CPU for 167,000 pairs). Reference counting still
+    frees everything; the collector is back on (if it was) as soon as the export ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Pending:
+    """Fast rows waiting to be written, per split: handed to the writer a chunk at a time (what it does
+    with them does not depend on the chunking), and always before a canonical record of that split."""
+
+    CHUNK = 1000
+
+    def __init__(self, outputs: Outputs, labels: ProjectLabels) -> None:
+        self.outputs = outputs
+        self.labels = labels
+        self.rows: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
+        self.first: dict[str | None, int] = {}
+
+    def add(self, split: str | None, row: dict[str, Any], number: int) -> None:
+        bucket = self.rows[split]
+        if not bucket:
+            self.first[split] = number
+        bucket.append(row)
+        if len(bucket) >= self.CHUNK:
+            self.flush(split)
+
+    def flush(self, split: str | None) -> None:
+        rows = self.rows.pop(split, None)
+        if not rows:
+            return
+        try:
+            self.outputs.write_rows(split, rows, records=len(rows))
+        except (RecordError, FormatError, ContainerError) as e:
+            first = self.first[split] + 1
+            where = f"records {first}-{first + len(rows) - 1}{' (' + split + ')' if split else ''}"
+            raise ExportError(f"{where}: {_message(e)}; nothing was written") from None
+
+    def flush_all(self) -> None:
+        for split in list(self.rows):
+            self.flush(split)
+
+
+def _fast_pairs(options: ExportOptions, container: str, plans: Sequence[Plan]) -> FastPairs | None:
+    """Whether the pairs go through a fast writer (Parquet or JSONL), and with which score columns."""
+    if container not in ("parquet", "jsonl") or options.kind != "preference" or not fast_schema(options):
+        return None
+    scores: tuple[str, ...] = ()
+    if container == "parquet" and options.record_schema.replace("_", "-") == "trl-preference":
+        present = []
+        for key in SCORES:
+            given = sum(1 for p in plans if getattr(p, key) is not None)
+            if 0 < given < len(plans):
+                return None  # a column some rows lack: the canonical writer decides what it becomes
+            if given:
+                present.append(key)
+        scores = tuple(present)
+    return FastPairs(metadata=options.include_metadata, scores=scores)
 
 
 def _write(session: Session, labels: ProjectLabels, options: ExportOptions, plans: Sequence[Plan],
@@ -133,6 +232,7 @@ def _write(session: Session, labels: ProjectLabels, options: ExportOptions, plan
     fast = options.kind == "preference" and fast_schema(options)
     schema = options.record_schema.replace("_", "-")
     fixed = container in FIXED_COLUMNS
+    pending = _Pending(outputs, labels)
     tally = _Tally()
     total = len(plans)
     start = 0
@@ -143,25 +243,42 @@ def _write(session: Session, labels: ProjectLabels, options: ExportOptions, plan
             plan = plans[number]
             split = splits[plan.item] if splits is not None else None
             try:
-                if table and isinstance(plan, RatedPlan):
+                if outputs.fast is not None and isinstance(plan, PairPlan):
+                    _fast_pair(outputs, renderer, plan, split)
+                    tally.rows += 1
+                elif table and isinstance(plan, RatedPlan):
                     rows = renderer.table_rows(plan)
                     outputs.write_rows(split, rows)
                     tally.rows += len(rows)
                 elif fast and isinstance(plan, PairPlan) and (row := fast_pair_row(renderer, plan, schema, fixed)):
-                    outputs.write_rows(split, [row])
+                    pending.add(split, row, number)
                     tally.rows += 1
                 else:
+                    pending.flush(split)
                     tally.rows += outputs.write(split, renderer.record(plan))
             except (RecordError, FormatError, ContainerError, ValidationError) as e:
                 where = f"record {number + 1} (item {labels.items[plan.item].ref}{', ' + split if split else ''})"
                 raise ExportError(f"{where}: {_message(e)}; nothing was written") from None
-            _count(tally, labels, plan, split)
+            _count(tally, plan, split)
             if progress is not None and not tally.records % 1000:
                 progress(tally.records, total)
+        pending.flush_all()
         start = end
     if progress is not None:
         progress(tally.records, total)
     return tally
+
+
+def _fast_pair(outputs: Outputs, renderer: Renderer, plan: PairPlan, split: str | None) -> None:
+    texts = renderer.texts
+    item = texts.items[plan.item]
+    if item.tools is not None:
+        raise NotFast("a record with tools")
+    chosen, rejected = texts.responses[plan.chosen], texts.responses[plan.rejected]
+    assert outputs.fast is not None
+    meta = renderer.pair_meta(plan, chosen, rejected) if outputs.fast.metadata else None
+    outputs.write_pair(split, item.prompt, chosen.answer, rejected.answer,
+                       (plan.score_chosen, plan.score_rejected, plan.margin), meta)
 
 
 def _batch(plans: Sequence[Plan], start: int) -> tuple[int, list[int]]:
@@ -185,17 +302,10 @@ def _message(e: Exception) -> str:
     return str(e)
 
 
-def _count(tally: _Tally, labels: ProjectLabels, plan: Plan, split: str | None) -> None:
-    info = labels.items[plan.item]
-    domain = info.domain or NO_DOMAIN
-    name = split or "all"
+def _count(tally: _Tally, plan: Plan, split: str | None) -> None:
     tally.records += 1
-    tally.items.add(plan.item)
-    tally.judgements.update(plan.judgements)
-    tally.per_split[name] += 1
-    tally.per_domain[domain] += 1
-    tally.per_language[info.language or NO_DOMAIN] += 1
-    tally.per_split_domain[name][domain] += 1
+    tally.per_split_item[(split or "all", plan.item)] += 1
+    tally.judgements.append(plan.judgements)
 
 
 def _manifest(session: Session, labels: ProjectLabels, options: ExportOptions, container: str, tally: _Tally,
@@ -207,11 +317,12 @@ def _manifest(session: Session, labels: ProjectLabels, options: ExportOptions, c
         files.append(ManifestFile(path=final.relative_to(base).as_posix() if final.is_relative_to(base) else str(final),
                                   sha256=sha256_of(staged), bytes=staged.stat().st_size, split=split,
                                   records=by_split.get(split) if data else None))
-    used = [labels.judgements[j] for j in tally.judgements if j in labels.judgements]
+    # Registry tuples: (user, item, spec_version, guidelines_version, import_id), see ProjectLabels.judgements.
+    used = [labels.judgements[j] for j in tally.used() if j in labels.judgements]
     names = list(options.split.ratios) if options.split else ["all"]
-    order = {name: tally.per_split.get(name, 0) for name in names}  # in the split's own order
-    versions = Counter((j.spec_version, j.guidelines_version) for j in used)
-    imports = {labels.items[i].import_id for i in tally.items} | {j.import_id for j in used}
+    versions = Counter((j[2], j[3]) for j in used)
+    items = {item for _, item in tally.per_split_item}
+    imports = {labels.items[i].import_id for i in items} | {j[4] for j in used}
     imports.discard(None)
     sources = [SourceFile(source=r.source, sha256=r.sha256, container=r.container, record_schema=r.schema,
                           records=r.records, imported_at=r.created_at)
@@ -223,11 +334,8 @@ def _manifest(session: Session, labels: ProjectLabels, options: ExportOptions, c
                                 spec_hash=labels.spec_hash, guidelines_version=labels.guidelines_version,
                                 casebook_version=labels.casebook_version),
         options=options, container=container,
-        counts=Counts(records=tally.records, rows=tally.rows, items=len(tally.items), per_split=order,
-                      per_domain=dict(sorted(tally.per_domain.items())),
-                      per_language=dict(sorted(tally.per_language.items())),
-                      per_split_domain={s: dict(sorted(c.items())) for s, c in tally.per_split_domain.items()}),
-        annotators=len({j.user for j in used}), judgements=len(used),
+        counts=tally.counts(labels, names),
+        annotators=len({j[0] for j in used}), judgements=len(used),
         judgement_versions=[JudgementVersions(spec_version=s, guidelines_version=g, judgements=n)
                             for (s, g), n in sorted(versions.items())],
         items_flagged=labels.flagged, sources=sources, files=files,
@@ -239,7 +347,7 @@ def _nothing(labels: ProjectLabels, options: ExportOptions) -> str:
     notes = [f"{len(labels.eligible)} of {len(labels.items)} items pass the item filters"
              + (f" ({labels.flagged} flagged)" if labels.flagged else "")]
     if options.labels == "people":
-        notes.append(f"{len(labels.judgements)} submitted judgements by people"
+        notes.append(f"{labels.kept_judgements()} submitted judgements by people"
                      + (" pass the judgement filters" if f.judgement_level else ""))
     if f.min_confidence is not None or f.min_agreement is not None:
         notes.append("--min-confidence / --min-agreement may leave out the rest")

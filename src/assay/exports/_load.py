@@ -8,10 +8,10 @@ filters (submission dates) are applied in SQL; the rest in Python over plain tup
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import Text, cast, select
@@ -38,11 +38,11 @@ from ._options import Filters
 PEOPLE = (JudgementSource.human, JudgementSource.imported)
 """Judgements people made, in the workspace or imported from a team's history (never model judges)."""
 ADJUDICATED = "adjudicated"
+APPROVED = (ReviewVerdict.accept, ReviewVerdict.correct)
 CHUNK = 900  # ids per IN (...) list: under SQLite's 999 bound parameters
 
 
-@dataclass(frozen=True, slots=True)
-class ItemInfo:
+class ItemInfo(NamedTuple):
     id: int
     ref: str
     """How files name the item: its external id, else its content hash (portable between databases)."""
@@ -53,18 +53,9 @@ class ItemInfo:
     import_id: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class JudgementInfo:
-    user: int
-    item: int
-    spec_version: int
-    guidelines_version: int
-    import_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Vote:
-    """One submitted answer of a kept judgement: about an item (response 0) or one response."""
+class Vote(NamedTuple):
+    """One submitted answer of a kept judgement: about an item (response 0) or one response. Tuples
+    (not dataclasses) because there is one per answer: a million of them in a large export."""
 
     judgement: int
     item: int
@@ -73,8 +64,7 @@ class Vote:
     value: Any
 
 
-@dataclass(frozen=True, slots=True)
-class Agreed:
+class Agreed(NamedTuple):
     """The consensus row of one unit."""
 
     value: Any
@@ -101,11 +91,14 @@ class ProjectLabels:
     """Items that pass the item filters (domain, language, gold, flags), in id order."""
     responses: dict[int, list[int]]
     """Response ids of each item in position order: index 0 is response A."""
-    judgements: dict[int, JudgementInfo]
-    """Submitted judgements by people that pass the judgement filters (dates, approval)."""
+    judgements: dict[int, tuple[Any, ...]]
+    """The kept judgements whose answers were read (filled by `votes`): (user, item, spec_version,
+    guidelines_version, import_id) as the query returned them. Plain tuples: one per judgement, and a
+    million judgements should not cost a million objects more."""
     verdicts: dict[int, ReviewVerdict]
     """The latest review verdict of each reviewed judgement."""
     usernames: dict[int, str]
+    """Names of the people whose answers were read."""
     flagged: int = 0
     """Items left out because someone flagged them."""
     _session: Session | None = field(default=None, repr=False)
@@ -115,25 +108,62 @@ class ProjectLabels:
         self.eligible_set = set(self.eligible)
 
     def votes(self, q: Question) -> list[Vote]:
-        """The kept judgements' answers to ``q`` on eligible items, in judgement order."""
+        """The kept judgements' answers to ``q`` on eligible items, in judgement order (see `answers`)."""
+        new = tuple.__new__
+        out = [new(Vote, row) for row in self.answers(q)]
+        out.sort()  # by judgement, then response (a question has one answer per judgement and response)
+        return out
+
+    def answers(self, q: Question) -> Iterator[tuple[int, int, int, int, Any]]:
+        """(judgement, item, response id or 0, user, value) of the kept judgements' answers to ``q`` on
+        eligible items, in no particular order. Judgements are kept when submitted by people, within the
+        date range and (with approved_only) approved; each one read is registered in `judgements` for
+        the manifest's lineage, and its author's name in `usernames`."""
         assert self._session is not None
         numeric = q.kind == QuestionKind.RATING
         value = JudgementAnswer.value_num if numeric else cast(JudgementAnswer.value, Text)
-        rows = self._session.execute(
-            select(JudgementAnswer.judgement_id, JudgementAnswer.item_id, JudgementAnswer.response_id,
-                   JudgementAnswer.user_id, value)
-            .where(JudgementAnswer.project_id == self.project_id, JudgementAnswer.question == q.key)
-        )
-        keep = self.judgements
+        stmt = (select(JudgementAnswer.judgement_id, JudgementAnswer.item_id, JudgementAnswer.response_id, value,
+                       Judgement.user_id, Judgement.item_id, Judgement.spec_version, Judgement.guidelines_version,
+                       Judgement.import_id)
+                .join(Judgement, Judgement.id == JudgementAnswer.judgement_id)
+                .where(JudgementAnswer.project_id == self.project_id, JudgementAnswer.question == q.key,
+                       *judgement_filters(self.filters)))
+        approved_only = self.filters.approved_only
+        verdicts = self.verdicts
         eligible = self.eligible_set
-        out = []
+        every_item = len(eligible) == len(self.items)
+        registry = self.judgements
+        users: set[int] = set()
         loads = orjson.loads
-        for jid, item, rid, user, raw in rows:
-            if jid not in keep or item not in eligible or raw is None:
-                continue
-            out.append(Vote(jid, item, rid or 0, user, raw if numeric else loads(raw)))  # type: ignore[arg-type]
-        out.sort(key=lambda v: (v.judgement, v.response))
-        return out
+        for batch in fetch_batches(self._session, stmt):
+            for row in batch:
+                jid, item, rid, raw, user = row[:5]
+                if raw is None or (not every_item and item not in eligible):
+                    continue
+                if approved_only and verdicts.get(jid) not in APPROVED:
+                    continue
+                # The judgement's own columns, as they came: (user, item, spec, guidelines, import).
+                registry[jid] = row[4:]
+                users.add(user)
+                yield jid, item, rid or 0, user, raw if numeric else loads(raw)
+        self._names(users)
+
+    def _names(self, users: set[int]) -> None:
+        assert self._session is not None
+        ids = sorted(users - self.usernames.keys())
+        for start in range(0, len(ids), CHUNK):
+            for uid, name in self._session.execute(
+                    select(User.id, User.username).where(User.id.in_(ids[start:start + CHUNK]))):
+                self.usernames[uid] = name
+
+    def kept_judgements(self) -> int:
+        """How many submitted judgements by people pass the judgement filters (for messages)."""
+        assert self._session is not None
+        rows = fetch(self._session, select(Judgement.id).where(Judgement.project_id == self.project_id,
+                                                                *judgement_filters(self.filters)))
+        if not self.filters.approved_only:
+            return sum(1 for _ in rows)
+        return sum(1 for (jid,) in rows if self.verdicts.get(jid) in APPROVED)
 
     def consensus(self, q: Question) -> dict[tuple[int, int], Agreed]:
         """The consensus table's answers to ``q`` by (item, response id; 0 for item-level questions)."""
@@ -181,16 +211,14 @@ def load_labels(session: Session, slug: str, filters: Filters) -> ProjectLabels:
     domains = _check_filters(spec, filters)
     items = {
         iid: ItemInfo(iid, ext or chash, domain, sub, lang, bool(gold), imp)
-        for iid, ext, chash, domain, sub, lang, gold, imp in session.execute(
+        for iid, ext, chash, domain, sub, lang, gold, imp in fetch(session,
             select(Item.id, Item.external_id, Item.content_hash, Item.domain, Item.subdomain, Item.language,
                    Item.is_gold, Item.import_id).where(Item.project_id == project.id)
         )
     }
     responses: dict[int, list[int]] = defaultdict(list)
-    for rid, iid in session.execute(
-        select(Response.id, Response.item_id).where(Response.project_id == project.id)
-        .order_by(Response.item_id, Response.position, Response.id)
-    ):
+    for rid, iid in fetch(session, select(Response.id, Response.item_id).where(Response.project_id == project.id)
+                          .order_by(Response.item_id, Response.position, Response.id)):
         responses[iid].append(rid)
     verdicts: dict[int, ReviewVerdict] = {}
     for jid, verdict in session.execute(
@@ -198,39 +226,43 @@ def load_labels(session: Session, slug: str, filters: Filters) -> ProjectLabels:
         .where(Judgement.project_id == project.id).order_by(Review.created_at, Review.id)
     ):
         verdicts[jid] = verdict
-    judgements = _judgements(session, project.id, filters, verdicts)
     flagged = _flagged(session, project.id, spec, filters.exclude_flags) if filters.exclude_flags else set()
     eligible = sorted(iid for iid, info in items.items() if iid not in flagged and _item_ok(info, filters, domains))
-    users = {j.user for j in judgements.values()}
-    usernames: dict[int, str] = {}
-    ids = sorted(users)
-    for start in range(0, len(ids), CHUNK):
-        for uid, name in session.execute(select(User.id, User.username).where(User.id.in_(ids[start:start + CHUNK]))):
-            usernames[uid] = name
     return ProjectLabels(
         project_id=project.id, slug=project.slug, name=project.name, spec=spec, spec_version=row.version,
         spec_hash=row.spec_hash, guidelines_version=row.guidelines_version, casebook_version=row.casebook_version,
-        filters=filters, items=items, eligible=eligible, responses=dict(responses), judgements=judgements,
-        verdicts=verdicts, usernames=usernames, flagged=sum(1 for i in flagged if i in items), _session=session,
+        filters=filters, items=items, eligible=eligible, responses=dict(responses), judgements={},
+        verdicts=verdicts, usernames={}, flagged=sum(1 for i in flagged if i in items), _session=session,
     )
 
 
-def _judgements(session: Session, project_id: int, filters: Filters,
-                verdicts: dict[int, ReviewVerdict]) -> dict[int, JudgementInfo]:
-    stmt = select(Judgement.id, Judgement.user_id, Judgement.item_id, Judgement.spec_version,
-                  Judgement.guidelines_version, Judgement.import_id).where(
-        Judgement.project_id == project_id, Judgement.status == JudgementStatus.submitted,
-        Judgement.source.in_(PEOPLE))
+def judgement_filters(filters: Filters) -> list[Any]:
+    """SQL conditions on `Judgement` for the judgement filters that SQL can apply."""
+    conditions: list[Any] = [Judgement.status == JudgementStatus.submitted, Judgement.source.in_(PEOPLE)]
     if filters.since is not None:
-        stmt = stmt.where(Judgement.submitted_at >= filters.since)
+        conditions.append(Judgement.submitted_at >= filters.since)
     if filters.until is not None:
-        stmt = stmt.where(Judgement.submitted_at < filters.until)
-    out = {}
-    for jid, user, item, spec_v, guide_v, imp in session.execute(stmt):
-        if filters.approved_only and verdicts.get(jid) not in (ReviewVerdict.accept, ReviewVerdict.correct):
-            continue
-        out[jid] = JudgementInfo(user, item, spec_v, guide_v, imp)
-    return out
+        conditions.append(Judgement.submitted_at < filters.until)
+    return conditions
+
+
+def fetch_batches(session: Session, stmt: Any) -> Iterator[Sequence[Any]]:
+    """The rows of ``stmt`` as the driver returns them, in batches. Only for integer, float and text
+    columns (JSON cast to text): SQLAlchemy's result processing is skipped, which on a million rows
+    cost more than the query itself."""
+    result = session.connection().execute(stmt)
+    try:
+        cursor = result.cursor
+        while batch := cursor.fetchmany(50_000):
+            yield batch
+    finally:
+        result.close()
+
+
+def fetch(session: Session, stmt: Any) -> Iterator[tuple[Any, ...]]:
+    """`fetch_batches`, row by row."""
+    for batch in fetch_batches(session, stmt):
+        yield from batch
 
 
 def _item_ok(info: ItemInfo, filters: Filters, domains: list[tuple[str, str | None]]) -> bool:

@@ -26,7 +26,9 @@ from pydantic import BaseModel
 from assay.formats import ALL_CONTAINERS, CanonicalWriter, WriteOptions
 from assay.io.containers import CONTAINERS, ContainerError, RecordWriter, detect_container, open_writer
 
+from ._columnar import ColumnarPairWriter
 from ._errors import ExportError
+from ._lines import LinePairWriter
 
 HF = "hf"
 DICT_JSON = "dataset_dict.json"
@@ -79,13 +81,24 @@ def check_destination(out: Path, container: str, splits: list[str] | None) -> No
         raise ExportError(f"{manifest_path(out)}: is a directory")
 
 
+@dataclass(frozen=True)
+class FastPairs:
+    """Preference pairs written by a fast writer: column by column to Parquet (`_columnar`), or spliced
+    from JSON pieces to JSONL (`_lines`)."""
+
+    metadata: bool
+    """Whether the records carry metadata."""
+    scores: tuple[str, ...] = ()
+    """Parquet, trl-preference: the score columns every pair has."""
+
+
 @dataclass
 class SplitFile:
     split: str | None
     path: Path
     """Where the file (or HF directory) ends up."""
     staged: Path
-    writer: CanonicalWriter | RecordWriter
+    writer: CanonicalWriter | RecordWriter | ColumnarPairWriter | LinePairWriter
     records: int = 0
     rows: int = 0
 
@@ -100,6 +113,8 @@ class Outputs:
     splits: list[str] | None
     options: WriteOptions
     table_columns: list[str] | None = None
+    fast: FastPairs | None = None
+    """Preference pairs to Parquet or JSONL by a fast writer."""
     xlsx_overflow: Literal["error", "split"] = "error"
     files: dict[str | None, SplitFile] = field(default_factory=dict)
     _stage_dir: Path | None = None
@@ -127,7 +142,12 @@ class Outputs:
             self.abort()
             raise
 
-    def _writer(self, staged: Path) -> CanonicalWriter | RecordWriter:
+    def _writer(self, staged: Path) -> CanonicalWriter | RecordWriter | ColumnarPairWriter | LinePairWriter:
+        if self.fast is not None and self.container == "parquet":
+            return ColumnarPairWriter(staged, self.schema.replace("_", "-"), metadata=self.fast.metadata,
+                                      scores=self.fast.scores)
+        if self.fast is not None:
+            return LinePairWriter(staged, self.schema.replace("_", "-"))
         if self.table_columns is not None:
             return open_writer(staged, self.container, columns=self.table_columns, xlsx_overflow=self.xlsx_overflow)
         return _Writer(staged, self.schema, self.container, options=self.options, xlsx_overflow=self.xlsx_overflow)
@@ -182,6 +202,16 @@ class Outputs:
             shutil.rmtree(self._stage_dir, ignore_errors=True)
             self._stage_dir = None
 
+    def write_pair(self, split: str | None, prompt: Any, chosen: Any, rejected: Any, scores: tuple[float | None, ...],
+                   meta: dict[str, Any] | None) -> None:
+        """A pair through the fast writer: prompt and answers as `Turns`, scores as (score_chosen,
+        score_rejected, margin)."""
+        f = self.files[split]
+        assert isinstance(f.writer, ColumnarPairWriter | LinePairWriter)
+        f.writer.add(prompt, chosen, rejected, scores, meta)
+        f.records += 1
+        f.rows += 1
+
     def write(self, split: str | None, record: Any) -> int:
         f = self.files[split]
         assert isinstance(f.writer, CanonicalWriter)
@@ -196,6 +226,7 @@ class Outputs:
         if isinstance(f.writer, CanonicalWriter):
             f.writer.write(PrebuiltRows.model_construct(rows=rows))
         else:
+            assert isinstance(f.writer, RecordWriter)
             f.writer.write_many(rows)
         f.records += records
         f.rows += len(rows)

@@ -39,6 +39,22 @@ def _compare_pairs(labels: ProjectLabels, q: Question, options: ExportOptions) -
     strength of the judgements agreeing with a consensus), when the question has one."""
     per = per_for(options, "consensus", ("consensus", "judgement"), f"compare question {q.key!r}")
     judge = UnitJudge(labels, q, per, option="--question")
+    if judge.passthrough:
+        # The hot path of large exports: one pair per judgement, straight from the answers.
+        responses = labels.responses
+        plans = []
+        for jid, item, _, user, value in labels.answers(q):
+            winner = value.get("winner") if isinstance(value, Mapping) else value
+            if winner != "A" and winner != "B":
+                continue
+            rids = responses.get(item, ())
+            if len(rids) < 2:
+                continue
+            first, second = (rids[0], rids[1]) if winner == "A" else (rids[1], rids[0])
+            plans.append(PairPlan(item, first, second, margin=_strength(value), judgements=(jid,), annotator=user))
+        plans.sort(key=_by_item_and_judgement)
+        yield from plans
+        return
     for (item, _), unit in judge.units(labels.votes(q)).items():
         rids = labels.responses.get(item, [])
         if per == "consensus":
@@ -63,6 +79,10 @@ def _compare_pairs(labels: ProjectLabels, q: Question, options: ExportOptions) -
                 continue
             yield PairPlan(item, chosen, rejected, margin=_strength(v.value), judgements=(v.judgement,),
                            annotator=v.user)
+
+
+def _by_item_and_judgement(plan: PairPlan) -> tuple[int, int]:
+    return plan.item, plan.judgements[0]
 
 
 def _ranking_pairs(ranking: Any, rids: list[int], best_worst: bool) -> list[tuple[int, int]]:

@@ -19,7 +19,7 @@ def plan_ratings(labels: ProjectLabels, options: ExportOptions) -> list[RatedPla
     criteria = _criteria(labels, options)
     per = per_for(options, "mean", ("mean", "consensus", "judgement"), "--as ratings")
     units: dict[str, dict[UnitKey, Judged]] = {
-        q.key: UnitJudge(labels, q, per, option="--criteria").units(labels.votes(q)) for q in criteria
+        q.key: UnitJudge(labels, q, per, option="--criteria", measure=True).units(labels.votes(q)) for q in criteria
     }
     rationale_qs = [q for q in labels.spec.questions
                     if q.kind == QuestionKind.TEXT and q.purpose == "rationale" and q.per_response]

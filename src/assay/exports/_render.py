@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+import orjson
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from assay.formats import (
@@ -31,7 +32,7 @@ from assay.formats import (
 from assay.store import Item, Response
 
 from ._errors import ExportError
-from ._load import CHUNK, ProjectLabels
+from ._load import ProjectLabels, fetch
 from ._options import ExportOptions
 from ._plans import KTOPlan, PairPlan, Plan, RatedPlan, SFTPlan
 
@@ -43,13 +44,31 @@ _ROLES = frozenset({"system", "user", "assistant", "tool"})
 _PLAIN_KEYS = frozenset({"role", "content"})
 
 
-@dataclass(slots=True)
 class Turns:
     """Messages in canonical form, and (when every message is plain role + text) the same messages as
-    the dicts the schema writers produce, for the fast rows."""
+    the dicts the schema writers produce, for the fast rows. Plain messages become `Message` objects
+    only when a canonical record asks for them."""
 
-    messages: list[Message]
-    dicts: list[dict[str, Any]] | None
+    __slots__ = ("_json", "_messages", "dicts")
+
+    def __init__(self, messages: list[Message] | None, dicts: list[dict[str, Any]] | None) -> None:
+        self._messages = messages
+        self.dicts = dicts
+        self._json: bytes | None = None
+
+    @property
+    def json(self) -> bytes | None:
+        """The plain messages as the JSONL writer serialises them (None when they are not plain)."""
+        if self._json is None and self.dicts is not None:
+            self._json = orjson.dumps(self.dicts, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY)
+        return self._json
+
+    @property
+    def messages(self) -> list[Message]:
+        if self._messages is None:
+            assert self.dicts is not None
+            self._messages = [Message(role=d["role"], content=d["content"]) for d in self.dicts]
+        return self._messages
 
 
 def _plain(raw: Sequence[Any]) -> bool:
@@ -57,16 +76,12 @@ def _plain(raw: Sequence[Any]) -> bool:
                for m in raw)
 
 
-def turns(raw: list[dict[str, Any]], where: str) -> Turns:
-    """Stored messages (OpenAI shape, as imports keep them) as `Turns`; ExportError naming ``where``."""
+def turns(raw: list[dict[str, Any]]) -> Turns:
+    """Stored messages (OpenAI shape, as imports keep them) as `Turns`; RecordError naming the field."""
     if _plain(raw):
-        # The writers turn a plain message into exactly {"role", "content"}: no need to validate them.
-        return Turns([Message.model_construct(role=m["role"], content=m["content"]) for m in raw],
-                     [{"role": m["role"], "content": m["content"]} for m in raw])
-    try:
-        example = parse_record(_OPENAI_CHAT, {"messages": raw})
-    except RecordError as e:
-        raise ExportError(f"{where}: {e}") from None
+        # The writers turn a plain message into exactly {"role": ..., "content": ...}, in that order.
+        return Turns(None, [m if next(iter(m)) == "role" else {"role": m["role"], "content": m["content"]} for m in raw])
+    example = parse_record(_OPENAI_CHAT, {"messages": raw})
     assert isinstance(example, SFTExample)
     return Turns(example.messages, None)
 
@@ -96,21 +111,37 @@ class Texts:
         self.responses: dict[int, ResponseText] = {}
 
     def load(self, item_ids: list[int]) -> None:
+        """The texts of ``item_ids`` (sorted): one range query for the items and one for their responses
+        (fewer, simpler statements than IN lists of ids; ids in the range that are not asked for are
+        skipped)."""
         self.items.clear()
         self.responses.clear()
-        for start in range(0, len(item_ids), CHUNK):
-            chunk = item_ids[start:start + CHUNK]
-            for iid, prompt, messages, system, meta in self.session.execute(
-                select(Item.id, Item.prompt, Item.messages, Item.system, Item.meta).where(Item.id.in_(chunk))
-            ):
-                self.items[iid] = self._item(iid, prompt, messages, system, meta or {})
-            for rid, iid, model, content, meta in self.session.execute(
-                select(Response.id, Response.item_id, Response.model, Response.content, Response.meta)
-                .where(Response.item_id.in_(chunk))
-            ):
-                self.responses[rid] = self._response(rid, iid, model, content, meta or {})
+        if not item_ids:
+            return
+        wanted = set(item_ids)
+        low, high = item_ids[0], item_ids[-1]
+        pid = self.labels.project_id
+        loads = orjson.loads
+        for iid, prompt, messages, system, meta in fetch(self.session, select(
+                Item.id, Item.prompt, cast(Item.messages, Text), Item.system, cast(Item.meta, Text))
+                .where(Item.project_id == pid, Item.id >= low, Item.id <= high)):
+            if iid in wanted:
+                self.items[iid] = self._item(iid, prompt, loads(messages) if messages else None, system,
+                                             (loads(meta) if meta else None) or {})
+        for rid, iid, model, content, meta in fetch(self.session, select(
+                Response.id, Response.item_id, Response.model, Response.content, cast(Response.meta, Text))
+                .where(Response.item_id >= low, Response.item_id <= high)):
+            if iid in wanted:
+                self.responses[rid] = self._response(rid, iid, model, content, (loads(meta) if meta else None) or {})
 
     def _item(self, iid: int, prompt: str | None, messages: Any, system: str | None, meta: dict[str, Any]) -> ItemText:
+        tools = meta.get("tools")
+        extra = {k: v for k, v in meta.items() if k not in IMPORT_KEYS} if meta else meta
+        if messages is None and prompt is not None:
+            # Most items: a prompt (and a system prompt), plain by construction.
+            dicts = [{"role": "system", "content": system}, {"role": "user", "content": prompt}] if system else \
+                [{"role": "user", "content": prompt}]
+            return ItemText(Turns(None, dicts), tools if isinstance(tools, list) else None, extra)
         raw: list[dict[str, Any]] = []
         if system:
             raw.append({"role": "system", "content": system})
@@ -118,21 +149,24 @@ class Texts:
             raw.extend(messages)
         if prompt is not None:
             raw.append({"role": "user", "content": prompt})
-        tools = meta.get("tools")
-        extra = {k: v for k, v in meta.items() if k not in IMPORT_KEYS}
-        return ItemText(turns(raw, f"item {self.labels.items[iid].ref}"), tools if isinstance(tools, list) else None,
-                        extra)
+        try:
+            prompt_turns = turns(raw)
+        except RecordError as e:
+            raise ExportError(f"item {self.labels.items[iid].ref}: {e}") from None
+        return ItemText(prompt_turns, tools if isinstance(tools, list) else None, extra)
 
     def _response(self, rid: int, iid: int, model: str | None, content: str, meta: dict[str, Any]) -> ResponseText:
-        stored = meta.get("messages")
+        stored = meta.get("messages") if meta else None
         if isinstance(stored, list) and stored:
             raw = stored  # an answer of several turns (tool calls and their results), as imported
+        elif meta and meta.get("tool_calls"):
+            raw = [{"role": "assistant", "content": content, "tool_calls": meta["tool_calls"]}]
         else:
-            turn: dict[str, Any] = {"role": "assistant", "content": content}
-            if meta.get("tool_calls"):
-                turn["tool_calls"] = meta["tool_calls"]
-            raw = [turn]
-        return ResponseText(turns(raw, f"item {self.labels.items[iid].ref}, response {rid}"), content, model)
+            return ResponseText(Turns(None, [{"role": "assistant", "content": content}]), content, model)
+        try:
+            return ResponseText(turns(raw), content, model)
+        except RecordError as e:
+            raise ExportError(f"item {self.labels.items[iid].ref}, response {rid}: {e}") from None
 
 
 class Renderer:

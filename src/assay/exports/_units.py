@@ -67,11 +67,13 @@ class Judged:
 class UnitJudge:
     """Applies ``min_confidence`` and ``min_agreement`` (and the consensus rules) to one question's units."""
 
-    def __init__(self, labels: ProjectLabels, q: Question, per: Per, *, option: str) -> None:
+    def __init__(self, labels: ProjectLabels, q: Question, per: Per, *, option: str, measure: bool = False) -> None:
+        """``measure``: compute every unit's agreement even when no filter asks (for the ratings table)."""
         self.labels = labels
         self.q = q
         self.per = per
         self.filters: Filters = labels.filters
+        self.measure = measure or self.filters.min_agreement is not None
         needs = per == "consensus" or (per == "judgement" and self._unit_filters)
         self.consensus: dict[UnitKey, Agreed] = labels.consensus(q) if needs else {}
         if needs and not self.consensus:
@@ -80,6 +82,11 @@ class UnitJudge:
             raise ExportError(
                 f"{option}: question {q.key!r} has no consensus yet ({why}); run `assay quality consensus "
                 f"{labels.slug}` first, or export {'--per judgement' if per == 'consensus' else 'without these filters'}")
+
+    @property
+    def passthrough(self) -> bool:
+        """Per judgement with no unit filter: every vote stands on its own (no grouping needed)."""
+        return self.per == "judgement" and not self._unit_filters
 
     @property
     def _unit_filters(self) -> bool:
@@ -105,7 +112,7 @@ class UnitJudge:
                 return None
             reference = label(self.q, agreed.value) if agreed is not None else None
             confidence = agreed.confidence if agreed is not None else None
-        agreement = self._agreement(votes, reference)
+        agreement = self._agreement(votes, reference) if self.measure else None
         f = self.filters
         if f.min_confidence is not None and (confidence is None or confidence < f.min_confidence - 1e-12):
             return None
