@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +19,7 @@ from assay.store import Database, OrgKind
 from assay.web import create_app
 from assay.work import add_user
 from assay.work.tokens import create_token
-from tests.exports.helpers import answer, item, jsonl, make_project
+from tests.exports.helpers import answer, item, jsonl, make_project, write_jsonl
 from tests.web.conftest import serve_in_thread
 
 
@@ -89,3 +91,25 @@ def test_sdk_export_writes_what_the_cli_writes(setup: dict[str, Any], server: st
                                                               schema="openai-dpo", per="judgement")
     assert refused.value.status == 403
     assert not (tmp_path / "v.jsonl").exists()
+
+
+def test_manager_page_links_download_training_data(db: Database, tmp_path: Path) -> None:
+    from assay.io import import_file
+    from tests.web.conftest import build_world
+
+    world = build_world(db, tmp_path)
+    rows = [answer(f"i{i}", who, "pref", {"winner": "AB"[(i + k) % 2]}) for i in range(4)
+            for k, who in enumerate(("ann1", "ann2"))]
+    import_file(world.db, world.slug, write_jsonl(tmp_path / "prefs.jsonl", rows), schema="judgements")
+    manager = world.login("manager")
+    page = manager.get(f"/p/{world.slug}/manage").text
+    links = re.findall(r'href="(/api/projects/[^"]+/exports\?[^"]+)"', page)
+    assert len(links) == 3  # two preference schemas, the ratings table (no SFT question here)
+    r = manager.get(html.unescape(links[0]))
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(r.content)) as z:
+        names = sorted(z.namelist())
+    assert names == ["all-kinds-preference-test.jsonl", "all-kinds-preference-train.jsonl",
+                     "all-kinds-preference.jsonl.manifest.json"]
+    annotator_page = world.login("annotator").get(f"/p/{world.slug}/manage")
+    assert "/exports?" not in annotator_page.text
