@@ -126,8 +126,10 @@ def test_batches_find_what_earlier_batches_wrote(db: Database, tmp_path: Path) -
     report = import_results(db, slug, samples, schema="lm-eval")
     assert (report.records, report.items_added, report.responses_added, report.verdicts_added) == (3000, 1500, 1500, 3000)
     assert report.items_existing == 0
+    assert report.responses_existing == 0
     again = import_results(db, slug, samples, schema="lm-eval")
     assert (again.items_added, again.responses_added, again.verdicts_added, again.verdicts_existing) == (0, 0, 0, 3000)
+    assert (again.items_existing, again.responses_existing) == (1500, 1500)
     with db.session() as s:
         data = load_eval_data(s, slug)
     rows = model_scores(data, EvalOptions(source="lm-eval: gsm8k", n_boot=0))["rows"]

@@ -59,19 +59,25 @@ class EvalSink:
         self.pending: list[tuple[EvalRecord, PreparedItem]] = []
         self.items_added = 0
         self.responses_added = 0
-        self.responses_existing = 0
         self.verdicts_added = 0
         self.verdicts_existing = 0
         self.models: set[str] = set()
         self._added: set[int] = set()
         self._found: set[int] = set()
         self._existed: set[int] = set()
+        self._responses_added: set[int] = set()
+        self._responses_found: set[int] = set()
         self.criteria: set[str] = set()
 
     @property
     def items_existing(self) -> int:
         """Items of the file that were in the project before this import."""
         return len(self._found)
+
+    @property
+    def responses_existing(self) -> int:
+        """Responses of the file that were in the project before this import."""
+        return len(self._responses_found)
 
     def add(self, record: EvalRecord) -> BadRecord | None:
         """Validate and queue one record; a record the project cannot take comes back as bad."""
@@ -124,14 +130,15 @@ class EvalSink:
                     new_rows.append(row)
                     rid = -len(new_rows)  # placeholder until ids are taken
                     responses[key] = rid
-                elif rid in known_before:
-                    self.responses_existing += 1
+                elif rid in known_before and rid not in self._responses_added:
+                    self._responses_found.add(rid)
                 if r.model:
                     self.models.add(r.model)
                 scored.append((item_id, rid, record, index))
         ids = self.response_ids.take(len(new_rows))
         for row, rid in zip(new_rows, ids, strict=True):
             row[0] = rid
+        self._responses_added.update(ids)
         self.responses_out.insert(new_rows)
         self.responses_added += len(new_rows)
         if self.run_id is not None:
