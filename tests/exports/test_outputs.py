@@ -134,3 +134,21 @@ def _one(db: Database, slug: str, tmp_path: Path, container: str) -> Path:
     path = tmp_path / f"all.{container}"
     export_dataset(db, slug, path, dpo())
     return path
+
+
+def test_projects_with_interleaved_item_ids(db: Database, tmp_path: Path) -> None:
+    """Texts are fetched by id range when a project's ids are dense, and by id lists when another
+    project's items lie between them: both give the right prompts and answers."""
+    from assay.io import import_file
+    from tests.exports.helpers import write_jsonl
+
+    a = make_project(db, tmp_path, [item("a0"), item("a1")], slug="proj-a")
+    b = make_project(db, tmp_path, [item(f"b{i}") for i in range(30)], slug="proj-b")
+    import_file(db, a, write_jsonl(tmp_path / "more-a.jsonl", [item("a2"), item("a3")]))
+    for slug, refs in ((a, ["a0", "a1", "a2", "a3"]), (b, [f"b{i}" for i in range(0, 30, 7)])):
+        rows = [answer(ref, "ann1", "overall", {"winner": "B", "strength": 1}) for ref in refs]
+        import_file(db, slug, write_jsonl(tmp_path / f"{slug}-votes.jsonl", rows), schema="judgements")
+        export_dataset(db, slug, tmp_path / f"{slug}.jsonl", dpo())
+        got = [(r["input"]["messages"][0]["content"], r["preferred_output"][0]["content"])
+               for r in jsonl(tmp_path / f"{slug}.jsonl")]
+        assert got == [(f"Question {ref}?", f"Answer B to {ref}.") for ref in refs]

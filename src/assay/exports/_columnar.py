@@ -73,6 +73,7 @@ class ColumnarPairWriter:
         self._chosen: list[list[dict[str, Any]]] = []
         self._rejected: list[list[dict[str, Any]]] = []
         self._scores: list[list[float]] = [[] for _ in scores]
+        self._score_at = [(column, SCORES.index(key)) for column, key in zip(self._scores, scores, strict=True)]
         self._meta: list[str] = []
         self._writer: pq.ParquetWriter | None = None
         self.count = 0
@@ -85,8 +86,8 @@ class ColumnarPairWriter:
         self._prompt.append(p)
         self._chosen.append(c)
         self._rejected.append(x)
-        picked = dict(zip(SCORES, scores, strict=True))
-        for column, value in zip(self._scores, (picked[k] for k in self.scores), strict=True):
+        for column, index in self._score_at:
+            value = scores[index]
             if value is None:
                 raise NotFast("a score missing on some pairs")
             column.append(float(value))
@@ -101,11 +102,11 @@ class ColumnarPairWriter:
     def _flush(self) -> None:
         if not self._prompt and self._writer is not None:
             return
-        prompt = _messages(self._prompt)
+        prompt, chosen, rejected = (_messages(lists) for lists in (self._prompt, self._chosen, self._rejected))
         arrays: list[pa.Array] = [
             pa.StructArray.from_arrays([prompt], fields=[self.arrow_schema.field(0).type.field(0)])
             if self.schema_name == "openai-dpo" else prompt,
-            _messages(self._chosen), _messages(self._rejected),
+            chosen, rejected,
             *(pa.array(column, pa.float64()) for column in self._scores),
         ]
         if self.metadata:
@@ -116,7 +117,8 @@ class ColumnarPairWriter:
         if self._prompt:
             self._writer.write_batch(batch)
         self._prompt, self._chosen, self._rejected, self._meta = [], [], [], []
-        self._scores = [[] for _ in self.scores]
+        for column in self._scores:
+            column.clear()
 
     def close(self) -> None:
         if self.count == 0:

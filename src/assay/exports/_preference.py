@@ -30,7 +30,7 @@ def plan_pairs(labels: ProjectLabels, options: ExportOptions) -> list[PairPlan]:
 
 
 def _strength(value: Any) -> float | None:
-    strength = value.get("strength") if isinstance(value, Mapping) else None
+    strength = value.get("strength") if type(value) is dict else None
     return float(strength) if isinstance(strength, int | float) and not isinstance(strength, bool) else None
 
 
@@ -44,7 +44,7 @@ def _compare_pairs(labels: ProjectLabels, q: Question, options: ExportOptions) -
         responses = labels.responses
         plans = []
         for jid, item, _, user, value in labels.answers(q):
-            winner = value.get("winner") if isinstance(value, Mapping) else value
+            winner = value.get("winner") if type(value) is dict else value
             if winner != "A" and winner != "B":
                 continue
             rids = responses.get(item, ())

@@ -32,7 +32,7 @@ from assay.formats import (
 from assay.store import Item, Response
 
 from ._errors import ExportError
-from ._load import ProjectLabels, fetch
+from ._load import CHUNK, ProjectLabels, fetch
 from ._options import ExportOptions
 from ._plans import KTOPlan, PairPlan, Plan, RatedPlan, SFTPlan
 
@@ -111,28 +111,36 @@ class Texts:
         self.responses: dict[int, ResponseText] = {}
 
     def load(self, item_ids: list[int]) -> None:
-        """The texts of ``item_ids`` (sorted): one range query for the items and one for their responses
-        (fewer, simpler statements than IN lists of ids; ids in the range that are not asked for are
-        skipped)."""
+        """The texts of ``item_ids`` (sorted). Ids of a project are mostly contiguous: then one range
+        query by primary key for the items and one by item for their responses (ids in the range that
+        are not asked for are skipped); scattered ids are asked for in lists."""
         self.items.clear()
         self.responses.clear()
         if not item_ids:
             return
         wanted = set(item_ids)
         low, high = item_ids[0], item_ids[-1]
-        pid = self.labels.project_id
+        if high - low < 4 * len(item_ids):
+            # By primary key alone: with a project condition SQLite walked the project's index for
+            # every batch (quadratic in the project's size).
+            ranges = [(Item.id.between(low, high), Response.item_id.between(low, high))]
+        else:
+            ranges = [(Item.id.in_(chunk), Response.item_id.in_(chunk))
+                      for chunk in (item_ids[i:i + CHUNK] for i in range(0, len(item_ids), CHUNK))]
         loads = orjson.loads
-        for iid, prompt, messages, system, meta in fetch(self.session, select(
-                Item.id, Item.prompt, cast(Item.messages, Text), Item.system, cast(Item.meta, Text))
-                .where(Item.project_id == pid, Item.id >= low, Item.id <= high)):
-            if iid in wanted:
-                self.items[iid] = self._item(iid, prompt, loads(messages) if messages else None, system,
-                                             (loads(meta) if meta else None) or {})
-        for rid, iid, model, content, meta in fetch(self.session, select(
-                Response.id, Response.item_id, Response.model, Response.content, cast(Response.meta, Text))
-                .where(Response.item_id >= low, Response.item_id <= high)):
-            if iid in wanted:
-                self.responses[rid] = self._response(rid, iid, model, content, (loads(meta) if meta else None) or {})
+        for item_where, response_where in ranges:
+            for iid, prompt, messages, system, meta in fetch(self.session, select(
+                    Item.id, Item.prompt, cast(Item.messages, Text), Item.system, cast(Item.meta, Text))
+                    .where(item_where)):
+                if iid in wanted:
+                    self.items[iid] = self._item(iid, prompt, loads(messages) if messages else None, system,
+                                                 (loads(meta) if meta else None) or {})
+            for rid, iid, model, content, meta in fetch(self.session, select(
+                    Response.id, Response.item_id, Response.model, Response.content, cast(Response.meta, Text))
+                    .where(response_where)):
+                if iid in wanted:
+                    self.responses[rid] = self._response(rid, iid, model, content,
+                                                         (loads(meta) if meta else None) or {})
 
     def _item(self, iid: int, prompt: str | None, messages: Any, system: str | None, meta: dict[str, Any]) -> ItemText:
         tools = meta.get("tools")
