@@ -14,7 +14,7 @@ data (ratings per criterion). Design notes: docs/design/exports.md.
 """
 
 from ._errors import ExportError
-from ._export import ExportReport, export_dataset, export_kinds
+from ._export import ExportReport, export_dataset
 from ._manifest import Manifest, ManifestCheck, ManifestFile, load_manifest, verify_manifest
 from ._options import TABLE, ExportKind, ExportOptions, Filters, Split, make_options
 from ._outputs import manifest_path, split_path
@@ -35,7 +35,6 @@ __all__ = [
     "assign_splits",
     "draw",
     "export_dataset",
-    "export_kinds",
     "load_manifest",
     "make_options",
     "manifest_path",

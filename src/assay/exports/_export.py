@@ -352,11 +352,3 @@ def _nothing(labels: ProjectLabels, options: ExportOptions) -> str:
     if f.min_confidence is not None or f.min_agreement is not None:
         notes.append("--min-confidence / --min-agreement may leave out the rest")
     return f"no {options.kind} records to export from project {labels.slug!r}: {'; '.join(notes)}"
-
-
-def export_kinds() -> dict[str, Any]:
-    """Each kind with the schemas it writes (for help texts and the web form)."""
-    from assay.formats import FORMATS
-
-    return {kind: [f.name for f in FORMATS.values() if f.kind == kind] + ([TABLE] if kind == "ratings" else [])
-            for kind in PLANNERS}

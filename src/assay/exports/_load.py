@@ -199,8 +199,6 @@ class ProjectLabels:
                 out[iid] = meta or {}
         return out
 
-    def approved(self, judgement: int) -> bool:
-        return self.verdicts.get(judgement) in (ReviewVerdict.accept, ReviewVerdict.correct)
 
 
 def load_labels(session: Session, slug: str, filters: Filters) -> ProjectLabels:

@@ -1,10 +1,12 @@
 """Plans to records: the item's prompt and the responses' texts, fetched a batch of items at a time.
 
-Two ways out, producing the same bytes: canonical records (`assay.formats` models, written by the
-schema's own writer) for every schema, and for the hot preference schemas plain dict rows built
-straight from the stored messages (`fast_pair_row`), which skips model validation and the schema
-writer. The fast rows are only used where they are provably the same (tests compare the files);
-anything unusual about a record (tool calls, reasoning, non-text content) takes the canonical path.
+Ways out that produce the same bytes: canonical records (`assay.formats` models, written by the
+schema's own writer) for every schema; for the hot preference schemas, plain dict rows built straight
+from the stored messages (`fast_pair_row`, through `CanonicalWriter` for the containers without a
+fast writer), and the messages' dicts and JSON (`Turns`) that the fast writers of `_lines` (JSONL) and
+`_columnar` (Parquet) take. The fast ways are only used where they are provably the same (tests compare
+the files); anything unusual about a record (tool calls, reasoning, non-text content) takes the
+canonical path.
 """
 
 from __future__ import annotations
@@ -293,9 +295,6 @@ def _dicts(messages: list[Message]) -> list[dict[str, Any]]:
 
 
 # ---- fast rows ---------------------------------------------------------------------------------
-
-FAST_SCHEMAS = ("openai-dpo", "trl-preference")
-
 
 def fast_schema(options: ExportOptions) -> bool:
     """Whether the schema and its options have a fast row builder."""
