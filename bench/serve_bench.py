@@ -9,16 +9,20 @@ latency there is mostly queueing (concurrency / throughput).
 
 Label Studio (pip-installed in its own virtualenv, it pins conflicting versions) gets the same tasks
 through its bulk import API and the same loop through its API (`GET /api/projects/{id}/next/`, then
-`POST /api/tasks/{id}/annotations/`), with one user and token per annotator, at the same concurrency.
-Importing a million tasks into it takes too long for one run, so it gets `--ls-items` of them (the
-comparison is per request; the output says how many it had).
+`POST /api/tasks/{id}/annotations/`), with one user and legacy token per annotator, at the same
+concurrency, in two set-ups: `label-studio start` on SQLite (what a pip install runs: Django's
+threaded server) and gunicorn with `--ls-workers` processes on PostgreSQL (as its Docker image serves
+it; `pip install gunicorn` into its virtualenv). It gets `--ls-items` tasks, not a million (its
+per-request cost grows with the project; the output says how many it had). After each run both are
+checked for items over the overlap and people with an item twice.
 
 Before each Assay server starts, a probe user runs a few next/submit cycles in-process and counts the
 SQL statements each request issues (SQLAlchemy events).
 
 Usage:
   python bench/serve_bench.py [--items 1000000] [--clients 1,10,50] [--duration 20]
-      [--postgres URL] [--label-studio-python /tmp/ls-venv/bin/python] [--ls-items 20000] [--json out.json]
+      [--postgres URL] [--label-studio-python /tmp/ls-venv/bin/python] [--ls-items 100000]
+      [--ls-backends sqlite,postgresql] [--paced 50:2,50:0.5] [--json out.json]
   python bench/serve_bench.py --quick      # 2,000 items, 1 and 4 clients, SQLite only, no Label Studio
 """
 
@@ -774,7 +778,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--items", type=int, default=1_000_000, help="items loaded into Assay")
     ap.add_argument("--clients", default="1,10,50", help="concurrency levels at saturation, comma-separated")
-    ap.add_argument("--paced", default="50:2", help="extra paced levels CLIENTS:THINK_SECONDS, comma-separated "
+    ap.add_argument("--paced", default="50:2,50:0.5", help="extra paced levels CLIENTS:THINK_SECONDS, comma-separated "
                     "('' for none): annotators pausing after each submit, for latency below saturation")
     ap.add_argument("--duration", type=float, default=20.0, help="measured seconds per level")
     ap.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each level")
@@ -786,7 +790,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-sqlite", action="store_true")
     ap.add_argument("--label-studio-python", default=DEFAULT_LS_PYTHON,
                     help="python of a virtualenv with label-studio installed ('' to skip)")
-    ap.add_argument("--ls-items", type=int, default=20_000, help="tasks imported into Label Studio")
+    ap.add_argument("--ls-items", type=int, default=100_000, help="tasks imported into Label Studio")
     ap.add_argument("--ls-backends", default="sqlite,postgresql",
                     help="Label Studio set-ups, comma-separated: sqlite (`label-studio start`, as pip installs it), "
                          "postgresql (gunicorn with --ls-workers workers, as its Docker image runs)")
@@ -846,6 +850,10 @@ def main(argv: list[str] | None = None) -> int:
                         results["label_studio"].append(bench_label_studio(
                             args.label_studio_python, jsonl, n_ls, levels, args.duration, args.warmup, tmp))
                     elif backend == "postgresql" and args.postgres:
+                        if not (Path(args.label_studio_python).parent / "gunicorn").exists():
+                            print(f"\nLabel Studio on PostgreSQL skipped: no gunicorn beside {args.label_studio_python} "
+                                  f"(`{Path(args.label_studio_python).parent / 'pip'} install gunicorn`)", flush=True)
+                            continue
                         with pg_database(args.postgres, "ls_bench") as url:
                             results["label_studio"].append(bench_label_studio(
                                 args.label_studio_python, jsonl, n_ls, levels, args.duration, args.warmup, tmp,
