@@ -270,6 +270,7 @@ _NEW_LEASE = (
     .returning(_assignments.c.id)
 )
 
+
 def _lease_in(session: Session, project: str, user_id: int, now: datetime) -> tuple[Lease, ProjectSpec] | None:
     row = session.execute(_LEASE_CONTEXT, {"slug": project, "user_id": user_id}).first()
     if row is None:
