@@ -40,7 +40,8 @@ def test_demo_builds_and_is_idempotent(tmp_path: Path) -> None:
         from assay.store import ProjectMember
 
         members = s.scalar(select(func.count()).select_from(ProjectMember))
-        assert members == 4 * 4, "annotators and the reviewer work on every demo project"
+        # Three annotators, the reviewer and the vendor's lead on each of the four projects.
+        assert members == 4 * 5, "annotators, the reviewer and the vendor lead are on every demo project"
         before = (s.scalar(select(func.count()).select_from(Item)), s.scalar(select(func.count()).select_from(Judgement)))
     db.dispose()
 
