@@ -193,3 +193,9 @@ def test_judge_suggestions_only_when_the_project_shows_them_and_is_not_blind(wor
     _, html, _ = _task(world, "vannotator")
     assert html.count('class="suggestion"') >= 3  # two ratings and the pair at least
     assert "Heuristic judge" in html and "not a person" in html
+    # The same through the API, on the same (resumed) lease.
+    task = world.client.post(f"/api/projects/{world.slug}/tasks/next",
+                             headers={"Authorization": f"Bearer {world.tokens['vannotator']}"}).json()
+    by_key = {(x["question"], x["letter"]): x for x in task["suggestions"]}
+    assert {("accuracy", "A"), ("accuracy", "B"), ("pref", None)} <= set(by_key)
+    assert by_key[("accuracy", "A")]["judge"] == "judge offline"

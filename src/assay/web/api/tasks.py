@@ -13,7 +13,8 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from assay.store import Assignment, Judgement, Project
+from assay.judge import item_suggestions, suggestions_allowed
+from assay.store import Assignment, Database, Judgement, Project
 from assay.store import Response as ModelResponse
 from assay.store.projects import ProjectNotFound, load_project_spec
 from assay.web.api._deps import DB, Credentials, CurrentUser, current_user
@@ -41,6 +42,14 @@ class ResponseOut(BaseModel):
     model: str | None = Field(None, description="Only when the project's layout shows model names.")
 
 
+class SuggestionOut(BaseModel):
+    question: str
+    letter: str | None = Field(None, description="The response it is about, for per-response questions.")
+    value: Any = Field(description="The judge's answer; None when its verdict changed with the order of a pair.")
+    judge: str = Field(description="The judge run's name.")
+    reasoning: str | None = Field(None, description="The judge's reasoning: untrusted model output, display only.")
+
+
 class TaskOut(BaseModel):
     assignment_id: int
     expires_at: datetime = Field(description="When the lease lapses and the item returns to the pool.")
@@ -55,6 +64,9 @@ class TaskOut(BaseModel):
         "Item metadata when the layout shows it, without the keys in `layout.hidden_metadata`."))
     responses: list[ResponseOut]
     draft: dict[str, Any] | None = Field(None, description="Answers saved earlier, per-response ones by letter.")
+    suggestions: list[SuggestionOut] = Field(default_factory=list, description=(
+        "A model judge's answers, when the project shows them (`judge.show_suggestions`, not blind): "
+        "a model's, not a person's."))
 
 
 class AnswersIn(BaseModel):
@@ -71,10 +83,17 @@ class SubmitOut(BaseModel):
     judgement_id: int
 
 
-def _task(task: Task) -> TaskOut:
+def _task(task: Task, db: Database) -> TaskOut:
     spec, item, responses = task.spec, task.item, task.responses
     layout = spec.layout
     shown = responses[: layout.responses] if layout.responses else []
+    suggestions: list[SuggestionOut] = []
+    if suggestions_allowed(spec):  # no query at all for the (default) projects that show none
+        with db.session() as session:
+            suggestions = [SuggestionOut(question=x.question, letter=x.letter, value=x.value, judge=x.judge,
+                                         reasoning=x.reasoning)
+                           for x in item_suggestions(session, spec, item.project_id, item.id, [r.id for r in shown],
+                                                     [response_letter(i) for i in range(len(shown))])]
     draft_answers = to_letter_answers(spec, task.draft, responses) if task.draft else None
     return TaskOut(
         assignment_id=task.lease.assignment_id,
@@ -92,6 +111,7 @@ def _task(task: Task) -> TaskOut:
             for i, r in enumerate(shown)
         ],
         draft=draft_answers,
+        suggestions=suggestions,
     )
 
 
@@ -110,7 +130,7 @@ def next_task(slug: str, request: Request, db: DB, credentials: Credentials) -> 
         raise HTTPException(status.HTTP_403_FORBIDDEN, "you are not a member of this project") from None
     if task is None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
-    return _json(_task(task))
+    return _json(_task(task, db))
 
 
 def _json(model: BaseModel) -> Response:
