@@ -86,9 +86,10 @@ def generate_responses(db: Database, slug: str, endpoint: Endpoint, *, options: 
 
     def units() -> Iterator[tuple[tuple[int, int], ModelRequest]]:
         last, seen = 0, 0
-        with db.session() as session:
-            while options.limit is None or seen < options.limit:
-                size = BATCH if options.limit is None else min(BATCH, options.limit - seen)
+        while options.limit is None or seen < options.limit:
+            size = BATCH if options.limit is None else min(BATCH, options.limit - seen)
+            # A short transaction per batch: a run lasts hours, an open transaction must not.
+            with db.session() as session:
                 batch = list(session.execute(
                     select(Item.id, Item.prompt, Item.messages, Item.system)
                     .where(Item.project_id == project_id, Item.id > last).order_by(Item.id).limit(size)))
@@ -100,14 +101,14 @@ def generate_responses(db: Database, slug: str, endpoint: Endpoint, *, options: 
                     select(Response.item_id, Response.meta).where(Response.item_id.in_(ids), Response.run_id == run_id)
                 ):
                     have.setdefault(item_id, set()).add(int((meta or {}).get("sample", 0)))
-                for row in batch:
-                    messages = _messages(row.prompt, row.messages, row.system or options.system)
-                    for sample in range(options.samples):
-                        if sample in have.get(row.id, set()):
-                            counts["already"] += 1
-                        elif messages:
-                            yield (row.id, sample), request(messages, sample)
-                last, seen = ids[-1], seen + len(ids)
+            for row in batch:
+                messages = _messages(row.prompt, row.messages, row.system or options.system)
+                for sample in range(options.samples):
+                    if sample in have.get(row.id, set()):
+                        counts["already"] += 1
+                    elif messages:
+                        yield (row.id, sample), request(messages, sample)
+            last, seen = ids[-1], seen + len(ids)
 
     def flush() -> None:
         nonlocal rows, tally

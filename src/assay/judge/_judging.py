@@ -21,7 +21,7 @@ from assay.judge._execute import Execute, ResultHandler, default_execute, error_
 from assay.judge._parse import parse_verdict
 from assay.judge._prompts import judgeable, pairwise_messages, pointwise_messages
 from assay.judge._runs import RunSummary, Tally, finish_run, open_run
-from assay.judge._units import ItemView, Unit, count_units, done_keys, item_views, units_for
+from assay.judge._units import ItemView, Unit, count_units, item_batches, units_for
 from assay.models import Endpoint, ModelError, ModelReply, ModelRequest
 from assay.spec import ProjectSpec, Question, QuestionKind
 from assay.store import Database, JudgeVerdict, ModelRun, RunKind, RunStatus
@@ -144,20 +144,18 @@ def judge_project(db: Database, slug: str, endpoint: Endpoint, *, options: Judge
     pending: dict[int, int] = {}
 
     def units() -> Iterator[tuple[Unit, ModelRequest]]:
-        with db.session() as session:
-            for batch in item_views(session, project_id, spec, limit=options.limit):
-                done = done_keys(session, run_id, [v.item_id for v in batch])
-                for view in batch:
-                    every = units_for(spec, questions, view, both)
-                    todo = [u for u in every if u.key not in done]
-                    state.already_done += len(every) - len(todo)
-                    if not todo:
-                        continue
-                    untrusted[view.item_id] = {-1: view.content.conversation, -2: view.content.reference,
-                                               **{rid: text for rid, text, _ in view.responses}}
-                    pending[view.item_id] = len(todo)
-                    for unit in todo:
-                        yield unit, _request(spec, by_key[unit.question], view, unit, options)
+        for batch, done in item_batches(db, project_id, spec, run_id, limit=options.limit):
+            for view in batch:
+                every = units_for(spec, questions, view, both)
+                todo = [u for u in every if u.key not in done]
+                state.already_done += len(every) - len(todo)
+                if not todo:
+                    continue
+                untrusted[view.item_id] = {-1: view.content.conversation, -2: view.content.reference,
+                                           **{rid: text for rid, text, _ in view.responses}}
+                pending[view.item_id] = len(todo)
+                for unit in todo:
+                    yield unit, _request(spec, by_key[unit.question], view, unit, options)
 
     def on_result(unit: Unit, result: ModelReply | ModelError) -> None:
         q = by_key[unit.question]

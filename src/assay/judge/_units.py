@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from assay.judge._prompts import JudgeContent, conversation_text
 from assay.spec import ProjectSpec, Question, QuestionKind
-from assay.store import Item, JudgeVerdict, Response
+from assay.store import Database, Item, JudgeVerdict, Response
 
 BATCH = 500
 
@@ -78,32 +78,36 @@ def count_units(session: Session, project_id: int, spec: ProjectSpec, questions:
     return total
 
 
-def item_views(session: Session, project_id: int, spec: ProjectSpec, *, start_after: int = 0,
-               limit: int | None = None) -> Iterator[list[ItemView]]:
-    """Items of the project in id order, a batch at a time, with the responses the layout shows."""
-    last, seen = start_after, 0
+def item_batches(db: Database, project_id: int, spec: ProjectSpec, run_id: int, *, limit: int | None = None,
+                 ) -> Iterator[tuple[list[ItemView], set[tuple[int, str, int, int, bool]]]]:
+    """Items of the project in id order, a batch at a time, with the responses the layout shows and
+    the units of `run_id` already stored for them. Each batch is read in its own short transaction:
+    a run lasts hours, and an open transaction held that long blocks vacuum and schema changes."""
+    last, seen = 0, 0
     while limit is None or seen < limit:
         size = BATCH if limit is None else min(BATCH, limit - seen)
-        items = list(session.execute(
-            select(Item.id, Item.prompt, Item.messages, Item.system, Item.reference)
-            .where(Item.project_id == project_id, Item.id > last).order_by(Item.id).limit(size)))
-        if not items:
-            return
-        ids = [row.id for row in items]
-        responses: dict[int, list[tuple[int, str, str | None]]] = {}
-        for item_id, rid, content, model in session.execute(
-            select(Response.item_id, Response.id, Response.content, Response.model)
-            .where(Response.item_id.in_(ids)).order_by(Response.item_id, Response.position, Response.id)
-        ):
-            shown = responses.setdefault(item_id, [])
-            if len(shown) < spec.layout.responses:
-                shown.append((rid, content, model))
+        with db.session() as session:
+            items = list(session.execute(
+                select(Item.id, Item.prompt, Item.messages, Item.system, Item.reference)
+                .where(Item.project_id == project_id, Item.id > last).order_by(Item.id).limit(size)))
+            if not items:
+                return
+            ids = [row.id for row in items]
+            responses: dict[int, list[tuple[int, str, str | None]]] = {}
+            for item_id, rid, content, model in session.execute(
+                select(Response.item_id, Response.id, Response.content, Response.model)
+                .where(Response.item_id.in_(ids)).order_by(Response.item_id, Response.position, Response.id)
+            ):
+                shown = responses.setdefault(item_id, [])
+                if len(shown) < spec.layout.responses:
+                    shown.append((rid, content, model))
+            done = done_keys(session, run_id, ids)
         yield [
             ItemView(row.id, JudgeContent(conversation_text(row.prompt, row.messages, row.system),
                                           row.reference if "reference" in spec.layout.fields else None),
                      responses.get(row.id, []))
             for row in items
-        ]
+        ], done
         last, seen = ids[-1], seen + len(ids)
 
 
