@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -189,11 +190,12 @@ class Client:
 
     def leaderboard(self, slug: str, *, source: str | None = None, criterion: str | None = None,
                     domain: str | None = None, n_boot: int = 1000, seed: int = 0, baseline: str | None = None,
-                    style: bool = False) -> dict[str, Any]:
+                    style: bool = False, pointwise: bool = False) -> dict[str, Any]:
         """Bradley-Terry leaderboard per criterion (people's comparisons, or a judge run's with
-        `source`): what `assay eval leaderboard --json` prints."""
+        `source`), or models ranked by mean score with `pointwise`: what `assay eval leaderboard
+        --json` prints."""
         params = _params(source=source, criterion=criterion, domain=domain, n_boot=n_boot, seed=seed,
-                         baseline=baseline, style=style or None)
+                         baseline=baseline, style=style or None, pointwise=pointwise or None)
         result: dict[str, Any] = self._call("GET", f"/projects/{slug}/models/leaderboard", params=params)
         return result
 
@@ -230,6 +232,18 @@ class Client:
         bias and the coverage-accuracy curve; what `assay judge calibrate --json` prints."""
         params = _params(judge=judges, target=target, n_boot=n_boot, seed=seed)
         result: dict[str, Any] = self._call("GET", f"/projects/{slug}/judges/calibration", params=params)
+        return result
+
+    def import_results(self, slug: str, path: str | Path, schema: str, *, results: str | Path | None = None,
+                       batch_input: str | Path | None = None) -> dict[str, Any]:
+        """Import another tool's results (schema inspect, lm-eval, promptfoo or openai-batch): items,
+        responses, and scores as an imported run that the evaluation reads as a source."""
+        with contextlib.ExitStack() as stack:
+            files = {key: (Path(value).name, stack.enter_context(Path(value).open("rb")))
+                     for key, value in (("file", path), ("results", results), ("batch_input", batch_input))
+                     if value is not None}
+            result: dict[str, Any] = self._call("POST", f"/projects/{slug}/result-imports", files=files,
+                                                data={"schema": schema})
         return result
 
     def runs(self, slug: str) -> list[dict[str, Any]]:

@@ -90,6 +90,7 @@ EXPECTED: dict[str, set[str] | None] = {
     "GET /api/runs/{run_id}": LAB_REVIEWERS,
     "POST /api/projects/{slug}/judge-runs": LAB_STAFF,
     "POST /api/projects/{slug}/generate-runs": LAB_STAFF,
+    "POST /api/projects/{slug}/result-imports": LAB_STAFF,
     "GET /p/{slug}/models": LAB_REVIEWERS,
     "GET /p/{slug}/models/compare": LAB_REVIEWERS,
 }
@@ -198,6 +199,8 @@ def _call(c: TestClient, method: str, url: str, key: str, csrf: str) -> Any:
         return c.post(url, content="slug: [", headers={**headers, "Content-Type": "application/yaml"})
     if key == "POST /api/projects/{slug}/imports":
         return c.post(url, files={"file": ("bad.jsonl", b"{not json\n")}, headers=headers)
+    if key == "POST /api/projects/{slug}/result-imports":
+        return c.post(url, files={"file": ("bad.json", b"{not json")}, data={"schema": "inspect"}, headers=headers)
     if key == "POST /p/{slug}/manage/import":
         return c.post(url, data={"csrf": csrf}, files={"file": ("bad.jsonl", b"{not json\n")}, headers=headers,
                       follow_redirects=False)

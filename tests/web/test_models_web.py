@@ -114,3 +114,28 @@ def test_sdk_runs_and_reads_model_evaluation(world: World) -> None:
         with pytest.raises(AssayAPIError) as e:
             Client(url, token=world.tokens["vmanager"]).leaderboard(world.slug)
         assert e.value.status == 403
+
+
+def test_results_of_other_tools_through_the_api_and_sdk(world: World) -> None:
+    """An Inspect log and lm-eval samples uploaded over HTTP become sources of the evaluation."""
+    from pathlib import Path
+
+    golden = Path(__file__).resolve().parents[1] / "evals" / "imports" / "golden"
+    with serve_in_thread(world.client.app) as url:  # type: ignore[arg-type]
+        mgr = Client(url, token=world.tokens["manager"])
+        report = mgr.import_results(world.slug, golden / "inspect_model_a.eval", "inspect")
+        assert report["run"] and report["verdicts_added"] > 0 and report["items_added"] > 0
+        again = mgr.import_results(world.slug, golden / "inspect_model_a.eval", "inspect")
+        assert again["items_added"] == 0 and again["verdicts_added"] == 0
+        lm = mgr.import_results(world.slug, golden / "samples_gsm8k_2026-03-14T10-22-31.512345.jsonl", "lm-eval",
+                                results=golden / "results_2026-03-14T10-22-31.512345.json")
+        assert lm["verdicts_added"] > 0
+        board = mgr.leaderboard(world.slug, source=report["run"], pointwise=True, n_boot=20)
+        assert board["criteria"] and board["criteria"][0]["leaderboard"]
+        with pytest.raises(AssayAPIError) as bad:
+            mgr.import_results(world.slug, golden / "promptfoo_results.json", "inspect")
+        assert bad.value.status == 422
+        with pytest.raises(AssayAPIError) as denied:
+            Client(url, token=world.tokens["reviewer"]).import_results(world.slug, golden / "inspect_model_a.eval",
+                                                                       "inspect")
+        assert denied.value.status == 403

@@ -9,10 +9,12 @@ other (POST the same body again to continue one that was interrupted).
 
 from __future__ import annotations
 
+import tempfile
 import threading
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile, status
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
@@ -65,11 +67,14 @@ def _data(db: Database, slug: str, *, texts: bool = False) -> Any:
 def get_leaderboard(slug: str, db: DB, user: CurrentUser, source: Source = None, criterion: Criterion = None,
                     domain: Domain = None, n_boot: NBoot = 1000, seed: Seed = 0,
                     baseline: Annotated[str | None, Query(description="Length-controlled win rate against this model.")] = None,
-                    style: Annotated[bool, Query(description="Also the style-controlled fit.")] = False) -> dict[str, Any]:
+                    style: Annotated[bool, Query(description="Also the style-controlled fit.")] = False,
+                    pointwise: Annotated[bool, Query(description="Rank by mean score instead (imported scores).")] = False,
+                    ) -> dict[str, Any]:
     lab_reader(db, user, slug)
     options = EvalOptions(source=source, criterion=criterion, domain=domain, n_boot=n_boot, seed=seed)
     data = _data(db, slug, texts=style)
-    result: dict[str, Any] = _bad_request(model_leaderboard, data, options, baseline=baseline, style=style)
+    result: dict[str, Any] = _bad_request(model_leaderboard, data, options, baseline=baseline, style=style,
+                                          pointwise=pointwise)
     return result
 
 
@@ -252,3 +257,40 @@ def post_generate_run(slug: str, body: GenerateRunIn, db: DB, user: CurrentUser)
                               limit=body.limit)
     return _start(db, lambda on_start: generate_responses(db, slug, endpoint, options=options, user_id=user.id,
                                                           on_start=on_start))
+
+
+@router.post("/projects/{slug}/result-imports", summary="Import another tool's results (Inspect, lm-eval, promptfoo, OpenAI batch)")
+async def post_result_import(
+    slug: str, db: DB, user: CurrentUser,
+    file: Annotated[UploadFile, File(description="An Inspect log (.eval or .json), lm-eval samples JSONL, a promptfoo "
+                                                 "export or an OpenAI batch output JSONL.")],
+    schema: Annotated[str, Form(description="inspect, lm-eval, promptfoo or openai-batch.")],
+    results: Annotated[UploadFile | None, File(description="lm-eval: its results_*.json.")] = None,
+    batch_input: Annotated[UploadFile | None, File(description="openai-batch: the batch's input JSONL.")] = None,
+) -> dict[str, Any]:
+    """As `assay import PROJECT FILE --schema ...`: items, responses, and scores as verdicts of an
+    imported run; all or nothing (422 with every bad record's place and field)."""
+    from assay.evals.imports import EvalImportError, EvalImportFailed, import_results
+
+    _staff(db, user, slug)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths: dict[str, Path | None] = {}
+        for key, upload in (("file", file), ("results", results), ("batch_input", batch_input)):
+            if upload is None:
+                paths[key] = None
+                continue
+            path = Path(tmp) / key / Path(upload.filename or key).name
+            path.parent.mkdir()
+            with path.open("wb") as out:
+                while chunk := await upload.read(1 << 20):
+                    out.write(chunk)
+            paths[key] = path
+        assert paths["file"] is not None
+        try:
+            report = import_results(db, slug, paths["file"], schema=schema, results=paths["results"],
+                                    batch_input=paths["batch_input"], created_by=user.id)
+        except EvalImportFailed as e:
+            raise HTTPException(422, {"message": str(e), "issues": e.issues[:100]}) from None
+        except (EvalImportError, FileNotFoundError, ValueError) as e:
+            raise HTTPException(422, str(e)) from None
+    return report.model_dump()
