@@ -37,13 +37,15 @@ def expected_usage(prompt: str) -> tuple[int, int]:
 @dataclass
 class Act:
     """One scripted behaviour: `ok`, `status` (with `status`, `retry_after`), `slow` (`delay`), `malformed`,
-    `truncated`, `null_content`, `no_usage`, `reasoning`, `error_body` (200 with an `error` object)."""
+    `truncated`, `null_content`, `no_usage`, `reasoning`, `error_body` (200 with an `error` object),
+    `raw` (`status` and exactly `body`)."""
 
     kind: str
     status: int = 200
     retry_after: str | None = None
     delay: float = 0.0
     echo_auth: bool = False
+    body: bytes = b""
 
 
 @dataclass
@@ -107,6 +109,9 @@ class FakeOpenAI:
                         "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(full)).encode())]})
             await send({"type": "http.response.body", "body": full[: len(full) // 2], "more_body": True})
             raise ConnectionAbortedError("cut off mid-body on purpose")
+        if act.kind == "raw":
+            await _send(send, act.status, act.body)
+            return
         if act.kind == "error_body":
             await _send(send, 200, b'{"error": {"message": "overloaded"}}')
             return

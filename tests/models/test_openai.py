@@ -6,7 +6,6 @@ import asyncio
 import random
 from typing import Any
 
-import httpx
 import orjson
 import pytest
 
@@ -191,24 +190,25 @@ def test_a_missing_key_variable_is_a_clear_config_error(monkeypatch: pytest.Monk
     assert info.value.kind == "config" and not info.value.retryable
 
 
-def test_content_parts_and_odd_shapes_through_a_mock_transport(sleeps: Sleeps) -> None:
-    replies = iter([
-        httpx.Response(200, json={"choices": []}),
-        httpx.Response(200, json=[1, 2]),
-        httpx.Response(200, json={"model": "x", "choices": [{"message": {"content": [
+def test_content_parts_and_odd_shapes(fake: tuple[FakeOpenAI, str], sleeps: Sleeps) -> None:
+    app, url = fake
+    app.plan["p"] = [
+        Act("raw", body=orjson.dumps({"choices": []})),
+        Act("raw", body=orjson.dumps([1, 2])),
+        Act("raw", body=orjson.dumps({"model": "x", "choices": [{"message": {"content": [
             {"type": "text", "text": "part one"}, {"type": "text", "text": "part two"}]}, "finish_reason": "length"}],
-            "usage": {"prompt_tokens": 3, "completion_tokens": 4}}),
-    ])
-    transport = httpx.MockTransport(lambda request: next(replies))
-    reply = complete(endpoint("http://models.invalid/v1"), "p", sleeps, transport=transport)
+            "usage": {"prompt_tokens": 3, "completion_tokens": 4}})),
+    ]
+    reply = complete(endpoint(url), "p", sleeps)
     assert reply.text == "part one\npart two" and reply.finish_reason == "length" and reply.attempts == 3
 
 
-def test_error_bodies_are_shortened_to_one_line(sleeps: Sleeps) -> None:
+def test_error_bodies_are_shortened_to_one_line(fake: tuple[FakeOpenAI, str], sleeps: Sleeps) -> None:
+    app, url = fake
     body = orjson.dumps({"error": {"message": "line one\nline two\x1b[31m" + "x" * 1000}})
-    transport = httpx.MockTransport(lambda request: httpx.Response(400, content=body))
+    app.plan["p"] = [Act("raw", status=400, body=body)]
     with pytest.raises(ModelError) as info:
-        complete(endpoint("http://models.invalid/v1"), "p", sleeps, transport=transport)
+        complete(endpoint(url), "p", sleeps)
     message = str(info.value)
     assert "\n" not in message and "\x1b" not in message and len(message) < 400 and message.endswith("...")
 

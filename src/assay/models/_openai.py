@@ -9,11 +9,12 @@ import random
 import re
 import ssl
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-import httpx
+import aiohttp
 import orjson
 
 from assay.models._endpoint import Endpoint
@@ -32,8 +33,12 @@ class OpenAICompatible:
     """`POST {base_url}/chat/completions` over kept-alive connections, with retries and backoff.
 
     Use one instance per event loop (its connections belong to the loop that first uses them) and
-    `aclose()` it when done; `run_requests` does both. It opens one connection per request in flight,
+    `aclose()` it when done; `run_requests` does both. Its connection pool has no limit of its own,
     so bound concurrency outside (the run's endpoint limiter does).
+
+    HTTP goes through aiohttp: measured against httpx at 64 calls in flight to a 50 ms local server,
+    aiohttp spent ~0.12 ms of client CPU per call and httpx ~0.4 ms, which decided whether a run keeps
+    up with the server (docs/design/models.md).
 
     `sleep`, `wall_clock` and `rng` are injectable so tests can observe waits without waiting.
     """
@@ -42,7 +47,6 @@ class OpenAICompatible:
         self,
         endpoint: Endpoint,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         wall_clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
@@ -59,13 +63,9 @@ class OpenAICompatible:
         headers = {"content-type": "application/json", "accept": "application/json", **endpoint.headers}
         if self._secret:
             headers["authorization"] = f"Bearer {self._secret}"
-        self._headers = httpx.Headers(headers)
-        self._target = httpx.URL(self._url)
-        self._timeouts = {"timeout": httpx.Timeout(endpoint.timeout_s).as_dict()}
-        self._shared_transport = transport
-        self._proxy = _proxy_for(self._target)
-        self._free: list[httpx.AsyncBaseTransport] = []
-        self._lanes: list[httpx.AsyncBaseTransport] = []
+        self._headers = headers
+        self._proxy = _proxy_for(self._url)
+        self._client: aiohttp.ClientSession | None = None
 
     async def complete(self, request: ModelRequest, *, on_retry: RetryHook | None = None) -> ModelReply:
         """The reply to `request`, retrying retryable failures; raises `ModelError` when it gives up."""
@@ -93,11 +93,9 @@ class OpenAICompatible:
             return reply
 
     async def aclose(self) -> None:
-        lanes, self._lanes, self._free = self._lanes, [], []
-        for lane in lanes:
-            await lane.aclose()
-        if self._shared_transport is not None:
-            await self._shared_transport.aclose()
+        client, self._client = self._client, None
+        if client is not None:
+            await client.close()
 
     async def __aenter__(self) -> OpenAICompatible:
         return self
@@ -105,22 +103,14 @@ class OpenAICompatible:
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
-    def _lane(self) -> httpx.AsyncBaseTransport:
-        if self._free:
-            return self._free.pop()
-        if self._shared_transport is not None:
-            return self._shared_transport
-        # One single-connection transport per request in flight ("lanes"), reused LIFO so connections
-        # stay warm. Measured at 32 in flight against a 50 ms server (docs/design/models.md): httpcore's
-        # shared pool rescans every connection on each request (~1 ms per call), and httpx.AsyncClient's
-        # own layers (auth, cookies, redirects, hooks) add ~0.15 ms that this path does not need.
-        lane = httpx.AsyncHTTPTransport(
-            verify=_ssl_context(),
-            limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-            proxy=self._proxy,
-        )
-        self._lanes.append(lane)
-        return lane
+    def _session(self) -> aiohttp.ClientSession:
+        if self._client is None or self._client.closed:
+            # No pool limit here (the endpoint limiter bounds calls in flight) and no environment
+            # reading (proxies are chosen once, above; netrc credentials must never be sent).
+            connector = aiohttp.TCPConnector(limit=0, ssl=_ssl_context())
+            self._client = aiohttp.ClientSession(connector=connector, trust_env=False,
+                                                 timeout=aiohttp.ClientTimeout(total=None))
+        return self._client
 
     def _delay(self, attempt: int, err: ModelError) -> float:
         endpoint = self.endpoint
@@ -130,41 +120,35 @@ class OpenAICompatible:
 
     async def _attempt(self, body: bytes) -> ModelReply:
         try:
-            # httpx's timeout is per read/write; this one bounds the whole attempt, so a server
-            # trickling bytes cannot hold a slot forever.
-            lane = self._lane()
-            try:
-                async with asyncio.timeout(self.endpoint.timeout_s):
-                    request = httpx.Request(
-                        "POST", self._target, headers=self._headers, content=body, extensions=self._timeouts
-                    )
-                    response = await lane.handle_async_request(request)
-                    await response.aread()
-            finally:
-                if lane is not self._shared_transport:
-                    self._free.append(lane)
-        except (TimeoutError, httpx.TimeoutException):
+            # One deadline for the whole attempt, so a server trickling bytes cannot hold a slot forever.
+            async with asyncio.timeout(self.endpoint.timeout_s):
+                async with self._session().post(self._url, data=body, headers=self._headers,
+                                                proxy=self._proxy) as response:
+                    content = await response.read()
+                    status = response.status
+                    retry_after = response.headers.get("retry-after")
+        except TimeoutError:
             raise self._error(f"no reply within {self.endpoint.timeout_s:g} s", "timeout", True) from None
-        except httpx.ConnectError as exc:
+        except aiohttp.ClientSSLError as exc:
+            # A certificate problem does not go away by asking again.
+            raise self._error(f"TLS failed ({_exc_text(exc)})", "tls", False) from None
+        except aiohttp.ClientConnectorError as exc:
             raise self._error(f"cannot connect ({_exc_text(exc)})", "connect", True) from None
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, aiohttp.ClientResponseError,
+                aiohttp.ClientOSError) as exc:
             # Typically a body cut off mid-way or a connection dropped by the server.
             raise self._error(f"connection broken mid-reply ({_exc_text(exc)})", "protocol", True) from None
-        except httpx.TransportError as exc:
+        except aiohttp.ClientError as exc:
             raise self._error(f"network error ({_exc_text(exc)})", "network", True) from None
-        except httpx.HTTPError as exc:
-            raise self._error(f"request failed ({_exc_text(exc)})", "request", False) from None
-        status = response.status_code
         if status >= 300:
-            raise self._http_error(response)
-        return self._parse(response.content)
+            raise self._http_error(status, retry_after, content)
+        return self._parse(content)
 
-    def _http_error(self, response: httpx.Response) -> ModelError:
-        status = response.status_code
+    def _http_error(self, status: int, retry_after_header: str | None, content: bytes) -> ModelError:
         retry_after = None
         if status in RETRY_AFTER_STATUS:
-            retry_after = parse_retry_after(response.headers.get("retry-after"), self._wall_clock())
-        snippet = _snippet(response.text)
+            retry_after = parse_retry_after(retry_after_header, self._wall_clock())
+        snippet = _snippet(content.decode("utf-8", "replace"))
         message = f"HTTP {status}" + (f": {snippet}" if snippet else "")
         err = self._error(message, f"http_{status}", is_retryable_status(status))
         err.status = status
@@ -218,16 +202,22 @@ class OpenAICompatible:
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
     # Building a context loads the CA bundle (~90 ms); every client of the process shares one.
-    return httpx.create_ssl_context()
+    # certifi's bundle when installed (it comes with httpx, as before), else the system's.
+    try:
+        import certifi
+    except ImportError:
+        return ssl.create_default_context()
+    return ssl.create_default_context(cafile=certifi.where())
 
 
-def _proxy_for(url: httpx.URL) -> str | None:
-    """The proxy the environment asks for (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY), as httpx.Client would use."""
+def _proxy_for(url: str) -> str | None:
+    """The proxy the environment asks for (HTTP(S)_PROXY, ALL_PROXY, NO_PROXY)."""
     proxies = urllib.request.getproxies_environment()
+    parts = urllib.parse.urlsplit(url)
     # proxy_bypass_environment is public in CPython but missing from typeshed.
-    if not proxies or urllib.request.proxy_bypass_environment(url.host, proxies):  # type: ignore[attr-defined]
+    if not proxies or urllib.request.proxy_bypass_environment(parts.hostname or "", proxies):  # type: ignore[attr-defined]
         return None
-    return proxies.get(url.scheme) or proxies.get("all")
+    return proxies.get(parts.scheme) or proxies.get("all")
 
 
 def _api_key(endpoint: Endpoint, environ: Mapping[str, str]) -> str | None:

@@ -156,7 +156,9 @@ async def run_requests_async(
         try:
             outcome = await call(request)
             if isinstance(outcome, ModelReply):
-                use_cache.put(cache_key, outcome)
+                # Off the event loop: a write (and now and then a WAL checkpoint) must not stall the
+                # other calls in flight. Still before `on_result`, so a stored reply is never paid twice.
+                await asyncio.to_thread(use_cache.put, cache_key, outcome)
         finally:
             del in_flight[cache_key]
             done.set()
