@@ -84,11 +84,18 @@ class Client:
         )
         return result
 
-    def import_file(self, slug: str, path: str | Path, *, schema: str | None = None, skip_invalid: bool = False) -> dict[str, Any]:
-        """Upload a data file into a project: all or nothing unless `skip_invalid`."""
+    def import_file(self, slug: str, path: str | Path, *, schema: str | None = None, skip_invalid: bool = False,
+                    redact_pii: bool = False, detect_language: bool = False, drop_duplicates: bool = False,
+                    check_math: bool = False) -> dict[str, Any]:
+        """Upload a data file into a project: all or nothing unless `skip_invalid`. The preparation
+        steps run on each item before it is stored, as `assay import --redact-pii ...` does."""
         path = Path(path)
         detect_container(path)  # a clear local error for an unsupported extension
         data: dict[str, str] = {"skip_invalid": str(skip_invalid).lower()}
+        for name, on in (("redact_pii", redact_pii), ("detect_language", detect_language),
+                         ("drop_duplicates", drop_duplicates), ("check_math", check_math)):
+            if on:
+                data[name] = "true"
         if schema:
             data["schema"] = schema
         with path.open("rb") as f:

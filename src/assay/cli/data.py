@@ -48,6 +48,10 @@ def import_(
     sheet: Annotated[str | None, typer.Option("--sheet", help="XLSX sheet name (default: the first).")] = None,
     results: Annotated[Path | None, typer.Option("--results", help="--schema lm-eval: the results_<time>.json of the samples file (found beside it if omitted).", exists=True, dir_okay=False)] = None,
     batch_input: Annotated[Path | None, typer.Option("--batch-input", help="--schema openai-batch: the batch's input file (the prompts).", exists=True, dir_okay=False)] = None,
+    redact_pii: Annotated[bool, typer.Option("--redact-pii", help="Replace emails, phones, cards, keys, ID numbers... with typed placeholders before storing.")] = False,
+    detect_language: Annotated[bool, typer.Option("--detect-language", help="Fill in the language of items that name none (offline model).")] = False,
+    drop_duplicates: Annotated[bool, typer.Option("--drop-duplicates", help="Leave out items whose normalised prompt repeats an earlier one of the file.")] = False,
+    check_math: Annotated[bool, typer.Option("--check-math", help="Check each response's final answer against the reference (math-verify); stored on the response.")] = False,
 ) -> None:
     """Import items, responses or existing judgements into a project.
 
@@ -65,6 +69,7 @@ def import_(
       assay import stem-rubric prompts.jsonl
       assay import stem-rubric export.csv --map prompt=question --map response=answer --map model=meta.model
       assay import stem-rubric history.csv --schema judgements --skip-invalid
+      assay import stem-rubric raw.jsonl --redact-pii --detect-language --drop-duplicates --check-math
       assay import qa-bench logs/2026-03-14_gsm8k.eval --schema inspect
       assay import qa-bench samples_gsm8k_2026-03-14T10-22-31.jsonl --schema lm-eval
     """
@@ -79,10 +84,16 @@ def import_(
         fail("--results goes with --schema lm-eval and --batch-input with --schema openai-batch", 2)
     mapping = _parse_map(map_ or [], mapping_file)
     db = db_from(ctx)
+    prep = None
+    if redact_pii or detect_language or drop_duplicates or check_math:
+        from assay.prep import ImportPrep
+
+        prep = ImportPrep(redact_pii=redact_pii, detect_language=detect_language, drop_duplicates=drop_duplicates,
+                          check_math=check_math)
     with progress_bar(f"importing {file.name}", "bytes") as update:
         report = import_file(
             db, project, file, container=container, schema=schema, mapping=mapping or None,
-            skip_invalid=skip_invalid, rejects_path=rejects, dry_run=dry_run, sheet=sheet, progress=update,
+            skip_invalid=skip_invalid, rejects_path=rejects, dry_run=dry_run, sheet=sheet, progress=update, prep=prep,
         )
     what = "would import" if report.dry_run else "imported"
     console.print(f"{file}: {report.records} records ({report.container}, schema {report.schema}) in {report.seconds:.1f}s")
@@ -92,6 +103,8 @@ def import_(
     else:
         console.print(f"  {what}: {report.items_added} new items ({report.items_existing} already present), "
                       f"{report.responses_added} new responses ({report.responses_existing} already present)")
+    for step, what in report.prep.items():
+        console.print(f"  {step.replace('_', ' ')}: {what}", highlight=False)
     if report.rejected:
         console.print(f"  rejected: {report.rejected} (reasons in {report.rejects_path or 'the report above'})")
         for line in report.issue_lines(5):

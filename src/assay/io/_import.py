@@ -21,7 +21,7 @@ from assay.io._item_sink import ItemSink
 from assay.io._judgement_sink import JudgementSink
 from assay.io._parse_worker import PARALLEL_MIN_BYTES, ParseWorker
 from assay.io.containers import RecordSource, SourceRecord, open_source, open_writer
-from assay.io.schemas import RecordError, RecordSchema, detect_schema, get_schema
+from assay.io.schemas import ItemRecord, RecordError, RecordSchema, detect_schema, get_schema
 from assay.store import Database, ImportRun
 from assay.store.projects import get_project, load_project_spec
 
@@ -66,6 +66,8 @@ class ImportReport:
     committed: bool = False
     dry_run: bool = False
     seconds: float = 0.0
+    prep: dict[str, Any] = field(default_factory=dict)
+    """What the preparation steps did (`prep=` of `import_file`): PII redacted, languages, duplicates."""
 
     def issue_lines(self, limit: int | None = None) -> list[str]:
         shown = self.issues if limit is None else self.issues[:limit]
@@ -145,10 +147,13 @@ def import_file(
     progress: ProgressFn | None = None,
     created_by: int | None = None,
     parallel: bool | None = None,
+    prep: Any = None,
 ) -> ImportReport:
     """Import `path` into `project`. Raises ImportFailed (having imported nothing) on bad records
     unless `skip_invalid`; then the rejects go to `rejects_path` (default: `<file>.rejects.jsonl`).
-    `parallel`: parse items in a second process (default: for files of 32 MB and more)."""
+    `parallel`: parse items in a second process (default: for files of 32 MB and more).
+    `prep`: a callable applied to each parsed item before it is stored (None leaves it out), with a
+    `summary()` for the report — `assay.prep.ImportPrep`."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
@@ -161,6 +166,8 @@ def import_file(
         chosen = _choose_schema(schema, mapping, [r.data for r in head if r.data is not None])
         if parallel is None:
             parallel = path.stat().st_size >= PARALLEL_MIN_BYTES
+        if prep is not None:
+            parallel = False  # the steps run on parsed records, in this process
         worker = None
         if parallel and chosen.produces == "items":
             worker = ParseWorker(path, container=container, sheet=sheet, schema_name=chosen.name,
@@ -192,8 +199,10 @@ def import_file(
                 if worker is not None and isinstance(sink, ItemSink):
                     _pump_from_worker(worker, sink, sink_errors, report, progress)
                 else:
-                    _pump(source, itertools.chain(head, rest), chosen, sink, sink_errors, report, progress)
+                    _pump(source, itertools.chain(head, rest), chosen, sink, sink_errors, report, progress, prep)
                 _collect(sink, report)
+                if prep is not None:
+                    report.prep = prep.summary()
                 if chosen.produces == "items+judgements":
                     # Tools' exports (Label Studio, Argilla): the items are in; now their annotations,
                     # through the judgement path, for the questions this project has.
@@ -260,6 +269,7 @@ def _pump(
     rejects: _Rejects,
     report: ImportReport,
     progress: ProgressFn | None,
+    prep: Any = None,
 ) -> None:
     for rec in records:
         report.records += 1
@@ -267,7 +277,12 @@ def _pump(
             rejects.add(rec.number, None, rec.field, rec.error or "unreadable record")
             continue
         try:
-            sink.add(rec.number, rec.data, schema.parse(rec.data))
+            parsed = schema.parse(rec.data)
+            if prep is not None and isinstance(parsed, ItemRecord):
+                parsed = prep(parsed)
+                if parsed is None:
+                    continue
+            sink.add(rec.number, rec.data, parsed)
         except RecordError as e:
             rejects.add(rec.number, rec.data, e.field, e.message)
             continue

@@ -14,6 +14,7 @@ from assay.prep._dedup import (
     near_duplicate_pairs,
     shingle_sets,
 )
+from assay.prep._import_step import ImportPrep
 from assay.prep._lang import LanguageGuess, LanguageReport, LanguageRow, detect_language, identify_languages
 from assay.prep._mathcheck import (
     CHECK_KEY,
@@ -78,6 +79,7 @@ __all__ = [
     "DuplicateCluster",
     "DuplicateMember",
     "GroupStats",
+    "ImportPrep",
     "InputIssue",
     "LanguageGuess",
     "LanguageReport",

@@ -65,6 +65,7 @@ class ImportOut(BaseModel):
     judgements_updated: int
     rejected: int
     issues: list[str] = Field(description="The first bad records: 'file:line N: field: message'.")
+    prep: dict[str, Any] = Field(default_factory=dict, description="What the preparation steps did, if any ran.")
 
 
 @router.post("/projects/{slug}/imports", response_model=ImportOut, summary="Import a data file (all or nothing)")
@@ -75,17 +76,27 @@ async def upload(
     file: Annotated[UploadFile, File(description="JSONL, JSON, CSV, TSV, Parquet or XLSX.")],
     schema: Annotated[str | None, Form()] = None,
     skip_invalid: Annotated[bool, Form()] = False,
+    redact_pii: Annotated[bool, Form(description="Replace PII with typed placeholders before storing.")] = False,
+    detect_language: Annotated[bool, Form(description="Fill in missing item languages.")] = False,
+    drop_duplicates: Annotated[bool, Form(description="Leave out repeated prompts of the file.")] = False,
+    check_math: Annotated[bool, Form(description="Check maths answers against the reference.")] = False,
 ) -> ImportOut:
     _require(user, MANAGERS)
     with db.session() as session:
         visible_project(session, user, slug)
         if not sees_all_projects(session, user):
             raise HTTPException(status.HTTP_403_FORBIDDEN, "only admins and the lab's managers import data")
-    return await import_upload(db, slug, user.id, file, schema=schema, skip_invalid=skip_invalid)
+    prep = None
+    if redact_pii or detect_language or drop_duplicates or check_math:
+        from assay.prep import ImportPrep
+
+        prep = ImportPrep(redact_pii=redact_pii, detect_language=detect_language, drop_duplicates=drop_duplicates,
+                          check_math=check_math)
+    return await import_upload(db, slug, user.id, file, schema=schema, skip_invalid=skip_invalid, prep=prep)
 
 
 async def import_upload(db: Any, slug: str, user_id: int, file: StarletteUpload, *, schema: str | None,
-                        skip_invalid: bool) -> ImportOut:
+                        skip_invalid: bool, prep: Any = None) -> ImportOut:
     """Import an uploaded file as the CLI would; 422 with every bad record's line and field."""
     name = Path(file.filename or "upload.jsonl").name
     with tempfile.TemporaryDirectory() as tmp:
@@ -95,7 +106,7 @@ async def import_upload(db: Any, slug: str, user_id: int, file: StarletteUpload,
                 out.write(chunk)
         try:
             report = import_file(db, slug, path, schema=schema or None, skip_invalid=skip_invalid,
-                                 rejects_path=Path(tmp) / "rejects.jsonl", created_by=user_id)
+                                 rejects_path=Path(tmp) / "rejects.jsonl", created_by=user_id, prep=prep)
         except ImportFailed as e:
             raise HTTPException(422, {"message": str(e), "issues": e.report.issue_lines(100)}) from None
         except (ContainerError, SchemaError, MappingError) as e:
@@ -104,7 +115,7 @@ async def import_upload(db: Any, slug: str, user_id: int, file: StarletteUpload,
         records=report.records, record_schema=report.schema, items_added=report.items_added,
         items_existing=report.items_existing, responses_added=report.responses_added,
         judgements_added=report.judgements_added, judgements_updated=report.judgements_updated,
-        rejected=report.rejected, issues=report.issue_lines(100),
+        rejected=report.rejected, issues=report.issue_lines(100), prep=report.prep,
     )
 
 
