@@ -100,3 +100,26 @@ def test_adjudication_sets_final_answers(db, tmp_path: Path) -> None:
     assert len(final) == 2 and final[("verdict", 0)] == "good"
     with pytest.raises(ReviewError):
         adjudicate(db, item_id, rev, {"nope": 1})
+
+
+def test_low_confidence_consensus_goes_to_review_until_adjudicated(db, tmp_path: Path) -> None:
+    """After `assay quality consensus`, items whose consensus is unsure are queued for review as
+    low-confidence; an adjudicated answer takes them off that list."""
+    from assay.quality.project import QualityOptions, compute_consensus
+
+    slug, (a, b, c) = setup(db, tmp_path, n_items=2, overlap=3, extra=", review_first_n: 0, review_sample_rate: 0.0")
+    for u, verdicts in ((a, ("good", "good")), (b, ("good", "bad")), (c, ("good", "good"))):
+        for verdict in verdicts:
+            lease = lease_next(db, slug, u)
+            assert lease is not None
+            submit(db, lease.assignment_id, u, {"verdict": verdict, "score": {"A": 3}})
+    compute_consensus(db, slug, QualityOptions(method="majority"))
+    with db.session() as s:
+        rows = {(r.item_id, r.question): r.confidence for r in s.scalars(select(Consensus))}
+    unsure = {item for (item, q), conf in rows.items() if q == "verdict" and conf < 0.7}
+    assert len(unsure) == 1  # 2 of 3 said "good" on the second item: 0.67
+    queue = review_queue(db, slug)
+    assert {e.item_id for e in queue if e.reason == "low-confidence"} == unsure
+    assert len([e for e in queue if e.reason == "low-confidence"]) == 3, "all three judgements of the item"
+    adjudicate(db, unsure.pop(), _reviewer(db), {"verdict": "good"}, reason="checked")
+    assert all(e.reason != "low-confidence" for e in review_queue(db, slug))

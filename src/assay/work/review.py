@@ -47,7 +47,8 @@ class QueueEntry:
     item_id: int
     annotator: str
     reason: str
-    """sample, new-annotator or disagreement."""
+    """new-annotator, low-confidence (stored consensus below the threshold, not yet adjudicated),
+    disagreement or sample."""
 
 
 def _sampled(judgement_id: int, rate: float) -> bool:
@@ -56,10 +57,16 @@ def _sampled(judgement_id: int, rate: float) -> bool:
     return int.from_bytes(digest, "big") / 2**64 < rate
 
 
-def review_queue(db: Database, project: str, *, limit: int = 200, org_id: int | None = None) -> list[QueueEntry]:
-    """Submitted human judgements waiting for review: a new annotator's first N, items whose
-    annotators disagree, and a sampled share of everything else. With `org_id` (a vendor's
-    reviewer), only work by that organization's people."""
+LOW_CONFIDENCE = 0.7
+"""Consensus confidence below which an item's judgements go to review (as `assay quality` reports it)."""
+
+
+def review_queue(db: Database, project: str, *, limit: int = 200, org_id: int | None = None,
+                 low_confidence: float = LOW_CONFIDENCE) -> list[QueueEntry]:
+    """Submitted human judgements waiting for review: a new annotator's first N, items whose stored
+    consensus (`assay quality consensus`) is less sure than `low_confidence` and not yet adjudicated,
+    items whose annotators disagree, and a sampled share of everything else. With `org_id` (a
+    vendor's reviewer), only work by that organization's people."""
     with db.session() as session:
         proj = get_project(session, project)
         spec = load_project_spec(session, proj)
@@ -89,11 +96,14 @@ def review_queue(db: Database, project: str, *, limit: int = 200, org_id: int | 
         for _jid, item_id, _uid, _name, answers in rows:
             by_item.setdefault(item_id, []).append(answers)
         comparable = [q.key for q in spec.questions if q.kind.value in ("rating", "choice", "compare") and not q.per_response]
+        unsure = _unsure_items(session, proj.id, low_confidence)
         out: list[QueueEntry] = []
         for jid, item_id, uid, name, _answers in rows:
             rank[uid] = rank.get(uid, firsts.get(uid, 0)) + 1
             if rank[uid] <= dist.review_first_n:
                 reason = "new-annotator"
+            elif item_id in unsure:
+                reason = "low-confidence"
             elif _disagree(by_item.get(item_id, []), comparable):
                 reason = "disagreement"
             elif _sampled(jid, dist.review_sample_rate):
@@ -104,6 +114,18 @@ def review_queue(db: Database, project: str, *, limit: int = 200, org_id: int | 
             if len(out) >= limit:
                 break
         return out
+
+
+def _unsure_items(session: Session, project_id: int, threshold: float) -> set[int]:
+    """Items with a computed consensus answer below `threshold` that nobody has adjudicated."""
+    decided = select(Consensus.item_id, Consensus.question, Consensus.response_id).where(
+        Consensus.project_id == project_id, Consensus.method == "adjudicated")
+    rows = session.execute(
+        select(Consensus.item_id, Consensus.question, Consensus.response_id)
+        .where(Consensus.project_id == project_id, Consensus.method != "adjudicated",
+               Consensus.confidence < threshold)).all()
+    adjudicated = set(session.execute(decided).all())
+    return {item for item, question, response in rows if (item, question, response) not in adjudicated}
 
 
 def _disagree(answer_sets: list[dict[str, Any]], keys: list[str]) -> bool:
