@@ -55,7 +55,7 @@ def _bad_request(fn: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return fn(*args, **kwargs)
     except (ValueError, KeyError) as e:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(e.args[0]) if e.args else str(e)) from None
+        raise HTTPException(422, str(e.args[0]) if e.args else str(e)) from None
 
 
 def _data(db: Database, slug: str, *, texts: bool = False) -> Any:
@@ -198,7 +198,7 @@ def _endpoint(name: str) -> Any:
 
     found = endpoints(None)
     if name not in found:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
+        raise HTTPException(422,
                             f"no model endpoint {name!r}; the server knows: {', '.join(sorted(found))}")
     return found[name]
 
@@ -226,7 +226,7 @@ def _start(db: Database, work: Any) -> dict[str, Any]:
     if "run_id" not in box:
         e = box.get("error")
         message = (str(e.args[0]) if e is not None and e.args else str(e)) or "the run did not start"
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, message)
+        raise HTTPException(422, message)
     with db.session() as session:
         run = session.get(ModelRun, box["run_id"])
         assert run is not None
