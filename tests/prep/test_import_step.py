@@ -97,3 +97,23 @@ def test_the_steps_through_the_sdk(tmp_path: Path) -> None:
     with db.session() as s:
         prompt = s.scalar(select(Item.prompt).where(Item.external_id == "a"))
     assert prompt is not None and "[EMAIL]" in prompt
+
+
+def test_the_maths_check_shows_on_the_task_page_when_the_reference_does(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from assay.store.projects import get_project
+    from assay.web import create_app
+    from assay.work import add_user
+    from assay.work.members import add_member
+    from tests.web.conftest import PASSWORD, csrf_of
+
+    db_path, data = _setup(tmp_path)
+    db = open_database(db_path)
+    import_file(db, "prepped", data, prep=ImportPrep(check_math=True))
+    with db.write_session() as s:
+        add_member(s, get_project(s, "prepped"), add_user(s, "ann", "annotator", org="Lab", password=PASSWORD))
+    c = TestClient(create_app(db))
+    c.post("/login", data={"username": "ann", "password": PASSWORD, "csrf": csrf_of(c.get("/login").text), "next": "/"})
+    page = c.get("/p/prepped/work", follow_redirects=True)
+    assert "/task/" in str(page.url) and "Automatic maths check" in page.text

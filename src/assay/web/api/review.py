@@ -54,7 +54,7 @@ class QueueEntryOut(BaseModel):
     judgement_id: int
     item_id: int
     annotator: str
-    reason: Literal["new-annotator", "disagreement", "sample"]
+    reason: Literal["new-annotator", "low-confidence", "disagreement", "sample"]
 
 
 class ReviewIn(BaseModel):

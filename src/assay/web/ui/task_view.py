@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assay.judge import Suggestion, item_suggestions
+from assay.prep._mathcheck import CHECK_KEY
 from assay.spec import ProjectSpec
 from assay.store import Item, Judgement, Project
 from assay.store import Response as ModelResponse
@@ -32,6 +33,9 @@ class ShownResponse:
     content: str
     html: Markup
     model: str | None
+    math_check: dict[str, Any] | None = None
+    """The automatic maths check (`assay prep check-math`), shown only when the layout shows the
+    reference it was checked against: otherwise it would give the answer away."""
 
 
 @dataclass
@@ -77,6 +81,12 @@ def _item_fields(spec: ProjectSpec, item: Item, _: Translate) -> list[tuple[str,
     return out
 
 
+def _math_check(meta: dict[str, Any] | None) -> dict[str, Any] | None:
+    checks = (meta or {}).get("checks")
+    found = checks.get(CHECK_KEY) if isinstance(checks, dict) else None
+    return found if isinstance(found, dict) and found.get("status") in ("correct", "incorrect", "unparseable") else None
+
+
 def _cases(spec: ProjectSpec) -> list[dict[str, Any]]:
     return [
         {"title": c.title, "tags": c.tags,
@@ -100,7 +110,9 @@ def build_view(session: Session, project: Project, item_id: int, user_id: int, *
     return TaskView(
         project=project, spec=spec, item=item,
         responses=[ShownResponse(response_letter(i), r.content, render_markdown(r.content),
-                                 r.model if spec.layout.show_model_names else None) for i, r in enumerate(shown)],
+                                 r.model if spec.layout.show_model_names else None,
+                                 _math_check(r.meta) if "reference" in spec.layout.fields else None)
+                   for i, r in enumerate(shown)],
         answers=answers, mode=mode, target_id=target_id, expires_at=expires_at,
         time_spent_ms=(judgement.time_spent_ms or 0) if judgement is not None else 0,
         fields=_item_fields(spec, item, _), guidelines=render_markdown(spec.guidelines.text),
