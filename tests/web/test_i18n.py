@@ -12,6 +12,7 @@ import ast
 import json
 import re
 import string
+import typing
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,6 +22,7 @@ from jinja2 import Environment, nodes
 import assay.web
 import assay.work.sessions
 from assay.store import JudgementStatus, ReviewVerdict, Role
+from assay.web.api.review import QueueEntryOut
 from assay.web.ui.shortcuts import ACTIONS
 from assay.web.ui.task_view import JS_STRINGS
 
@@ -33,7 +35,8 @@ SESSIONS = Path(assay.work.sessions.__file__)
 
 # Values that reach `_()` through a variable: `_(who.role.value)`, `_(j.status)`, `_(e.verdict)`,
 # `_(e.reason)` (assay.work.review.review_queue), `_(error)` on the login page (LoginFailed).
-REVIEW_REASONS = ("sample", "new-annotator", "disagreement")
+# Why a judgement is in the review queue, as the API declares it (the page shows them translated).
+REVIEW_REASONS: tuple[str, ...] = typing.get_args(QueueEntryOut.model_fields["reason"].annotation)
 LOGIN_ERRORS = ("wrong username or password", "too many failed attempts; try again later")
 DYNAMIC: tuple[str, ...] = (
     *(r.value for r in Role),
