@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
 
 from assay.io._item_sink import response_hash
 from assay.judge._execute import Execute, default_execute, error_kind
-from assay.judge._runs import RunSummary, Tally, finish_run, open_run
+from assay.judge._runs import ResultBuffer, RunSummary, close_run, open_run
 from assay.models import Endpoint, ModelError, ModelReply, ModelRequest
-from assay.store import Database, Item, ModelRun, Response, RunKind, RunStatus
+from assay.store import Database, Item, Response, RunKind, RunStatus
 from assay.store.projects import get_project
 
 BATCH = 500
-FLUSH_EVERY = 100
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,7 @@ def generate_responses(db: Database, slug: str, endpoint: Endpoint, *, options: 
     n_items = n_items if options.limit is None else min(n_items, options.limit)
     total = n_items * options.samples
     params = probe.effective_params(endpoint)
-    rows: list[dict[str, Any]] = []
-    tally, totals = Tally(), Tally()
-    counts = {"already": 0, "stored": 0, "failed": 0, "empty": 0}
+    counts = {"already": 0, "failed": 0, "empty": 0}
 
     def units() -> Iterator[tuple[tuple[int, int], ModelRequest]]:
         last, seen = 0, 0
@@ -110,31 +108,24 @@ def generate_responses(db: Database, slug: str, endpoint: Endpoint, *, options: 
                         yield (row.id, sample), request(messages, sample)
             last, seen = ids[-1], seen + len(ids)
 
-    def flush() -> None:
-        nonlocal rows, tally
-        if not rows and tally.empty:
-            return
-        batch, pending = rows, tally
-        rows, tally = [], Tally()
-        with db.write_session() as session:
-            if batch:
-                positions = dict(session.execute(
-                    select(Response.item_id, func.max(Response.position))
-                    .where(Response.item_id.in_({r["item_id"] for r in batch})).group_by(Response.item_id)).all())
-                for r in batch:
-                    positions[r["item_id"]] = r["position"] = (positions.get(r["item_id"]) or -1) + 1
-                session.execute(insert(Response), batch)
-            pending.flush_into(session, run_id)
-        counts["stored"] += len(batch)
-        totals.absorb(pending)
+    def write(session: Session, batch: list[dict[str, Any]]) -> None:
+        # Each new response goes after the item's last one, whatever was added since the run began.
+        positions = dict(session.execute(
+            select(Response.item_id, func.max(Response.position))
+            .where(Response.item_id.in_({r["item_id"] for r in batch})).group_by(Response.item_id)).all())
+        for r in batch:
+            positions[r["item_id"]] = r["position"] = (positions.get(r["item_id"]) or -1) + 1
+        session.execute(insert(Response), batch)
+
+    buffer = ResultBuffer(db, run_id, write)
 
     def on_result(key: tuple[int, int], result: ModelReply | ModelError) -> None:
         item_id, sample = key
         if isinstance(result, ModelError):
-            tally.add_error(error_kind(result))
+            buffer.tally.add_error(error_kind(result))
             counts["failed"] += 1
         else:
-            tally.add_reply(cached=result.cached, input_tokens=result.usage.input_tokens,
+            buffer.tally.add_reply(cached=result.cached, input_tokens=result.usage.input_tokens,
                             output_tokens=result.usage.output_tokens, cost=result.cost_usd)
             meta = {"run": run_id, "sample": sample, "params": params, "finish_reason": result.finish_reason,
                     "served_by": result.model, "usage": {"input_tokens": result.usage.input_tokens,
@@ -145,11 +136,11 @@ def generate_responses(db: Database, slug: str, endpoint: Endpoint, *, options: 
                 meta["reasoning"] = result.reasoning
             text = result.text or result.refusal or ""
             counts["empty"] += not text
-            rows.append({"item_id": item_id, "project_id": project_id, "model": label, "content": text,
+            buffer.rows.append({"item_id": item_id, "project_id": project_id, "model": label, "content": text,
                          "content_hash": response_hash(label, text), "meta": meta, "run_id": run_id,
                          "position": 0})
-        if len(rows) >= FLUSH_EVERY:
-            flush()
+        if buffer.due():
+            buffer.flush()
 
     status = RunStatus.stopped
     try:
@@ -157,15 +148,10 @@ def generate_responses(db: Database, slug: str, endpoint: Endpoint, *, options: 
                 purpose="generate")
         status = RunStatus.finished if counts["failed"] == 0 else RunStatus.stopped
     finally:
-        flush()
-        with db.write_session() as session:
-            finish_run(session, run_id, status)
-    with db.session() as session:
-        row = session.get(ModelRun, run_id)
-        assert row is not None
-        total_cost = row.cost_usd
+        total_cost = close_run(db, buffer, status)
+    totals = buffer.totals
     return RunSummary(run_id=run_id, name=run_name, resumed=resumed, units=total, already_done=counts["already"],
-                      done_now=counts["stored"], unscored=counts["empty"], failed=counts["failed"],
+                      done_now=buffer.stored, unscored=counts["empty"], failed=counts["failed"],
                       error_kinds=dict(totals.error_kinds), calls=totals.calls, cache_hits=totals.cache_hits,
                       input_tokens=totals.input_tokens, output_tokens=totals.output_tokens, cost_usd=totals.cost_usd,
                       total_cost_usd=total_cost)

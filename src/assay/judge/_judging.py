@@ -9,7 +9,6 @@ provider layer's on-disk cache, so a repeated request never costs twice.
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,15 +19,13 @@ from sqlalchemy import insert
 from assay.judge._execute import Execute, ResultHandler, default_execute, error_kind
 from assay.judge._parse import parse_verdict
 from assay.judge._prompts import judgeable, pairwise_messages, pointwise_messages
-from assay.judge._runs import RunSummary, Tally, finish_run, open_run
+from assay.judge._runs import ResultBuffer, RunSummary, close_run, open_run
 from assay.judge._units import ItemView, Unit, count_units, item_batches, units_for
 from assay.models import Endpoint, ModelError, ModelReply, ModelRequest
 from assay.spec import ProjectSpec, Question, QuestionKind
-from assay.store import Database, JudgeVerdict, ModelRun, RunKind, RunStatus
+from assay.store import Database, JudgeVerdict, RunKind, RunStatus
 from assay.store.projects import get_project, load_project_spec
 
-FLUSH_EVERY = 100
-FLUSH_SECONDS = 1.0
 Progress = Callable[[int, int | None], None]
 
 
@@ -195,13 +192,7 @@ def judge_project(db: Database, slug: str, endpoint: Endpoint, *, options: Judge
                 purpose="judge")
         status = RunStatus.finished if state.failed == 0 else RunStatus.stopped
     finally:
-        state.flush()
-        with db.write_session() as session:
-            finish_run(session, run_id, status)
-    with db.session() as session:
-        row = session.get(ModelRun, run_id)
-        assert row is not None
-        total_cost = row.cost_usd
+        total_cost = close_run(db, state, status)
     t = state.totals
     return RunSummary(run_id=run_id, name=run_name, resumed=resumed, units=total, already_done=state.already_done,
                       done_now=state.stored, unscored=state.unscored, failed=state.failed,
@@ -210,35 +201,12 @@ def judge_project(db: Database, slug: str, endpoint: Endpoint, *, options: Judge
                       total_cost_usd=total_cost)
 
 
-class _State:
-    """Verdicts and counts waiting to be written, and the totals of this attempt."""
+class _State(ResultBuffer):
+    """Verdicts waiting to be written, and what this attempt saw."""
 
     def __init__(self, db: Database, run_id: int) -> None:
-        self.db, self.run_id = db, run_id
-        self.rows: list[dict[str, Any]] = []
-        self.tally = Tally()
-        self.totals = Tally()
-        self.already_done = self.stored = self.unscored = self.failed = 0
-        self.last_flush = time.monotonic()
-
-    def due(self) -> bool:
-        """Write every FLUSH_EVERY results or FLUSH_SECONDS: a hard kill loses at most that much
-        bookkeeping (the replies themselves are in the cache, so they are not paid for again)."""
-        waiting = len(self.rows) + self.tally.errors
-        return waiting >= FLUSH_EVERY or (waiting > 0 and time.monotonic() - self.last_flush >= FLUSH_SECONDS)
-
-    def flush(self) -> None:
-        if not self.rows and self.tally.empty:
-            return
-        rows, tally = self.rows, self.tally
-        self.rows, self.tally = [], Tally()
-        self.last_flush = time.monotonic()
-        with self.db.write_session() as session:
-            if rows:
-                session.execute(insert(JudgeVerdict), rows)
-            tally.flush_into(session, self.run_id)
-        self.stored += len(rows)
-        self.totals.absorb(tally)
+        super().__init__(db, run_id, lambda session, rows: session.execute(insert(JudgeVerdict), rows))
+        self.already_done = self.unscored = self.failed = 0
 
 
 __all__ = ["JudgeOptions", "NothingToJudge", "ResultHandler", "judge_project"]

@@ -4,7 +4,8 @@ token and cost totals kept up to date as results are stored."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -13,7 +14,7 @@ import orjson
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from assay.store import ModelRun, RunKind, RunStatus
+from assay.store import Database, ModelRun, RunKind, RunStatus
 
 
 def config_hash(config: Mapping[str, Any]) -> str:
@@ -133,3 +134,51 @@ class RunSummary:
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+FLUSH_EVERY = 100
+FLUSH_SECONDS = 1.0
+
+
+class ResultBuffer:
+    """Results of a run waiting to be written, with their counts, and the totals of this attempt.
+
+    Written every FLUSH_EVERY results or FLUSH_SECONDS, whichever comes first: a hard kill loses at
+    most that much bookkeeping, and the replies themselves are in the cache, so they are not paid for
+    again. `write(session, rows)` stores the rows (verdicts, responses) in the flush's transaction."""
+
+    def __init__(self, db: Database, run_id: int, write: Callable[[Session, list[dict[str, Any]]], object]) -> None:
+        self.db, self.run_id, self._write = db, run_id, write
+        self.rows: list[dict[str, Any]] = []
+        self.tally = Tally()
+        self.totals = Tally()
+        self.stored = 0
+        self.last_flush = time.monotonic()
+
+    def due(self) -> bool:
+        waiting = len(self.rows) + self.tally.errors
+        return waiting >= FLUSH_EVERY or (waiting > 0 and time.monotonic() - self.last_flush >= FLUSH_SECONDS)
+
+    def flush(self) -> None:
+        if not self.rows and self.tally.empty:
+            return
+        rows, tally = self.rows, self.tally
+        self.rows, self.tally = [], Tally()
+        self.last_flush = time.monotonic()
+        with self.db.write_session() as session:
+            if rows:
+                self._write(session, rows)
+            tally.flush_into(session, self.run_id)
+        self.stored += len(rows)
+        self.totals.absorb(tally)
+
+
+def close_run(db: Database, buffer: ResultBuffer, status: RunStatus) -> float | None:
+    """Write what is left, set the run's status; the run's cost over all its attempts."""
+    buffer.flush()
+    with db.write_session() as session:
+        finish_run(session, buffer.run_id, status)
+    with db.session() as session:
+        row = session.get(ModelRun, buffer.run_id)
+        assert row is not None
+        return row.cost_usd

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from assay import __version__
+from assay._html import table
 from assay.prep import _svg
 from assay.prep._dedup import DedupOptions, DedupReport, find_duplicates
 from assay.prep._lang import detect_language
@@ -149,18 +150,6 @@ code{background:#f5f5f5;padding:0 .2em}
 """
 
 
-def _table(head: list[str], rows: list[list[Any]], numeric: set[int] | None = None) -> str:
-    numeric = numeric or set()
-    out = ["<table><tr>", *(f"<th>{escape(h)}</th>" for h in head), "</tr>"]
-    for row in rows:
-        out.append("<tr>")
-        out.extend(f'<td class="num">{escape(str(c))}</td>' if i in numeric else f"<td>{escape(str(c))}</td>"
-                   for i, c in enumerate(row))
-        out.append("</tr>")
-    out.append("</table>")
-    return "".join(out)
-
-
 def render_html(report: DatasetReport) -> str:
     """The report as one HTML document. All data-derived text is escaped."""
     n = max(1, report.records)
@@ -171,7 +160,7 @@ def render_html(report: DatasetReport) -> str:
         f'<p class="muted">{report.records:,} records · text measured: {escape(report.text)} · '
         f"generated {escape(report.generated_at)} by Assay {escape(__version__)}</p>",
         "<h2>Summary</h2>",
-        _table(["measure", "value"], [
+        table(["measure", "value"], [
             ["records", f"{report.records:,}"],
             ["domains", len(report.domains)],
             ["languages", f"{len(report.languages)} ({report.languages_detected:,} detected, the rest declared)"],
@@ -191,7 +180,7 @@ def render_html(report: DatasetReport) -> str:
             mix_rows = [r for r in report.mix if r.field == fld]
             parts.append(_svg.paired_bars([(r.value, r.target, r.actual) for r in mix_rows], title=f"{fld}: target vs actual"))
         parts.append("</div>")
-        parts.append(_table(
+        parts.append(table(
             ["field", "value", "target", "actual", "records", "difference"],
             [[r.field, r.value, f"{r.target:.1%}", f"{r.actual:.1%}", f"{r.records:,}", f"{r.actual - r.target:+.1%}"]
              for r in report.mix], {2, 3, 4, 5}))
@@ -207,7 +196,7 @@ def render_html(report: DatasetReport) -> str:
         if len(v):
             p = np.percentile(v, [50, 90, 99])
             length_rows.append([key, f"{v.mean():,.1f}", f"{p[0]:,.0f}", f"{p[1]:,.0f}", f"{p[2]:,.0f}", f"{v.max():,}"])
-    parts.append(_table(["measure", "mean", "p50", "p90", "p99", "max"], length_rows, {1, 2, 3, 4, 5}))
+    parts.append(table(["measure", "mean", "p50", "p90", "p99", "max"], length_rows, {1, 2, 3, 4, 5}))
     d = report.dedup
     parts.append("<h2>Duplicates</h2>")
     parts.append(f"<p>Exact: normalised text hash. Near: MinHash LSH, Jaccard ≥ {d.options.threshold} over "
@@ -215,7 +204,7 @@ def render_html(report: DatasetReport) -> str:
                  f"{d.rows} rows, {d.options.num_perm} permutations), verified on exact shingle sets. "
                  f"Keep policy: <code>{escape(d.options.keep)}</code>.</p>")
     biggest = sorted(d.clusters, key=lambda c: -len(c.members))[:15]
-    parts.append(_table(["cluster", "kind", "size", "kept", "others (similarity)"], [
+    parts.append(table(["cluster", "kind", "size", "kept", "others (similarity)"], [
         [c.cluster, c.kind, len(c.members), next(m.where for m in c.members if m.keep),
          ", ".join(f"{m.where} ({m.similarity:.2f})" for m in c.members if not m.keep)[:400]]
         for c in biggest], {0, 2}) if biggest else "<p>No duplicates.</p>")
@@ -224,6 +213,6 @@ def render_html(report: DatasetReport) -> str:
     parts.append(_svg.bars([(t, pii.counts.get(t, 0)) for t in PII_TYPES], title="Matches by type"))
     parts.append("</div>")
     sample_rows = [[t, s.where, s.context] for t, samples in pii.samples.items() for s in samples]
-    parts.append(_table(["type", "where", "context (redacted)"], sample_rows) if sample_rows else "<p>No PII found.</p>")
+    parts.append(table(["type", "where", "context (redacted)"], sample_rows) if sample_rows else "<p>No PII found.</p>")
     parts.append("</body></html>")
     return "".join(parts)
