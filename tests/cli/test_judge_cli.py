@@ -178,4 +178,4 @@ def test_run_killed_hard_and_restarted_judges_every_unit_exactly_once(tmp_path: 
 
 
 FLUSH_SLACK = 100
-"""Results a hard kill may leave unrecorded in the run's counters (assay.judge._judging.FLUSH_EVERY)."""
+"""Results a hard kill may leave unrecorded in the run's counters (assay.judge._runs.FLUSH_EVERY)."""
