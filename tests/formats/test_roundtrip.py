@@ -16,16 +16,6 @@ CONTAINERS = {"jsonl": "out.jsonl", "json": "out.json", "csv": "out.csv", "tsv":
               "parquet": "out.parquet", "xlsx": "out.xlsx", "hf": "out_hf"}
 
 
-def _alpaca_joined(row: dict[str, Any]) -> dict[str, Any]:
-    # Alpaca's instruction/input split has no place in a chat; the writer puts the joined text in
-    # `instruction`, which reads back to the same conversation.
-    row = dict(row)
-    if row.get("input"):
-        row["instruction"] = f"{row['instruction']}\n\n{row['input']}"
-    row["input"] = ""
-    return row
-
-
 @pytest.mark.parametrize("golden", sorted(CASES))
 def test_write_reproduces_golden(tmp_path: Path, golden: str) -> None:
     schema, options = CASES[golden]
@@ -36,8 +26,6 @@ def test_write_reproduces_golden(tmp_path: Path, golden: str) -> None:
     expected = raw_records(source)
     assert summary.records == len(records) and summary.rows == len(expected)
     written = raw_records(out)
-    if schema == "alpaca":
-        expected = [_alpaca_joined(r) for r in expected]
     assert written == expected
 
 

@@ -149,10 +149,17 @@ def _as_object(value: Any) -> dict[str, Any] | None:
     return None
 
 
+HINTS = frozenset({"alpaca_input"})
+"""Metadata one schema's reader leaves for its own writer (see `_sft.ALPACA_INPUT`): never written
+out by another schema."""
+
+
 def spread(out: dict[str, Any], metadata: Mapping[str, Any], owned: Iterable[str]) -> dict[str, Any]:
     """Put metadata back as top-level keys (the inverse of `leftovers`); refuse a key the schema owns."""
     owned = set(owned)
     for key, value in metadata.items():
+        if key in HINTS:
+            continue
         if key in owned or key in out:
             raise RecordError(f"metadata.{key}", f"{key!r} is a field of this schema and cannot be metadata")
         out[key] = value

@@ -133,6 +133,9 @@ def write_sharegpt(example: SFTExample, options: WriteOptions) -> list[dict[str,
 # ---- alpaca -----------------------------------------------------------------------------------
 
 ALPACA_KEYS = ("instruction", "input", "output", "system", "history")
+ALPACA_INPUT = "alpaca_input"
+"""Metadata key holding Alpaca's `input` as read: the chat joins it to the instruction, and the Alpaca
+writer splits it off again, so Alpaca round-trips exactly."""
 
 
 def read_alpaca(record: Mapping[str, Any]) -> SFTExample:
@@ -150,7 +153,10 @@ def read_alpaca(record: Mapping[str, Any]) -> SFTExample:
     output = text(record.get("output"), "output")
     if output is not None:
         messages.append(Message(role="assistant", content=output))
-    return SFTExample(messages=messages, metadata=leftovers(record, ALPACA_KEYS))
+    metadata = leftovers(record, ALPACA_KEYS)
+    if extra:
+        metadata[ALPACA_INPUT] = extra
+    return SFTExample(messages=messages, metadata=metadata)
 
 
 def write_alpaca(example: SFTExample, options: WriteOptions) -> list[dict[str, Any]]:
@@ -166,12 +172,18 @@ def write_alpaca(example: SFTExample, options: WriteOptions) -> list[dict[str, A
         if q.role != "user" or a.role != "assistant" or a.tool_calls:
             raise RecordError(f"messages[{i}]", "alpaca history holds plain (user, assistant) pairs only")
         history.append([q.content or "", a.content or ""])
-    out: dict[str, Any] = {"instruction": messages[-1].content or "", "input": "", "output": output or ""}
+    metadata = dict(example.metadata)
+    instruction, extra = messages[-1].content or "", metadata.pop(ALPACA_INPUT, None)
+    if isinstance(extra, str) and extra and instruction.endswith(f"\n\n{extra}"):
+        instruction = instruction[: -len(extra) - 2]
+    else:
+        extra = ""
+    out: dict[str, Any] = {"instruction": instruction, "input": extra, "output": output or ""}
     if system is not None:
         out["system"] = system
     if history:
         out["history"] = history
-    return [spread(out, example.metadata, ALPACA_KEYS)]
+    return [spread(out, metadata, ALPACA_KEYS)]
 
 
 # ---- TRL --------------------------------------------------------------------------------------
