@@ -111,3 +111,20 @@ def test_ratings_and_kto_labels_in_response_metadata(make_db, tmp_path: Path) ->
     assert metas["9.8 is larger than 9.11."]["ratings"]["helpfulness"] == 4
     assert metas["9.8 is larger than 9.11."]["rationales"]["helpfulness"] == "Correct but brief."
     assert metas["It is blue."]["label"] is True
+
+
+def test_a_hugging_face_directory_imports_like_a_file(make_db, tmp_path: Path) -> None:
+    """`assay import PROJECT DIR` reads a `save_to_disk` directory (what `assay export` and
+    `datasets` write); importing it again adds nothing."""
+    from assay.formats import BadRecord, read_records, write_records
+
+    db = make_db("sqlite")
+    slug = make_project(db, SPEC)
+    with read_records(GOLDEN / "trl-preference.jsonl") as reader:
+        records = [r for r in reader if not isinstance(r, BadRecord)]
+    out = tmp_path / "prefs_hf"
+    write_records(records, out, "trl-preference", "hf")
+    first = import_file(db, slug, out)
+    assert first.container == "hf" and first.items_added == len(records) and first.responses_added == 2 * len(records)
+    again = import_file(db, slug, out)
+    assert again.items_added == 0 and again.responses_added == 0

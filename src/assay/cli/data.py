@@ -37,7 +37,7 @@ def _parse_map(pairs: list[str], mapping_file: Path | None) -> dict[str, str]:
 def import_(
     ctx: typer.Context,
     project: Annotated[str, typer.Argument(help="Project slug.")],
-    file: Annotated[Path, typer.Argument(help="JSONL, JSON, CSV, TSV, Parquet or XLSX file.", dir_okay=False)],
+    file: Annotated[Path, typer.Argument(help="JSONL, JSON, CSV, TSV, Parquet or XLSX file, or a Hugging Face save_to_disk directory.")],
     schema: Annotated[str | None, typer.Option("--schema", "-s", help=f"Record schema: {', '.join(SCHEMAS)} (detected if omitted).")] = None,
     container: Annotated[str | None, typer.Option("--format", "-f", help="Container: jsonl, json, csv, tsv, parquet, xlsx (from the extension if omitted).")] = None,
     map_: Annotated[list[str] | None, typer.Option("--map", "-m", help=f"TARGET=SOURCE field mapping (dotted paths for nested fields); targets: {', '.join(MAPPING_TARGETS)}, metadata.KEY.")] = None,

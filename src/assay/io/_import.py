@@ -98,9 +98,13 @@ class FileDigest:
 
     def _run(self, path: Path) -> None:
         h = hashlib.sha256()
-        with path.open("rb") as f:
-            while chunk := f.read(1 << 20):
-                h.update(chunk)
+        # A dataset directory (Hugging Face save_to_disk): its files in name order, each name first.
+        for file in sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]:
+            if path.is_dir():
+                h.update(str(file.relative_to(path)).encode() + b"\0")
+            with file.open("rb") as f:
+                while chunk := f.read(1 << 20):
+                    h.update(chunk)
         self._hex = h.hexdigest()
 
     def result(self) -> str:
@@ -155,7 +159,7 @@ def import_file(
     `prep`: a callable applied to each parsed item before it is stored (None leaves it out), with a
     `summary()` for the report — `assay.prep.ImportPrep`."""
     path = Path(path)
-    if not path.is_file():
+    if not (path.is_file() or path.is_dir()):
         raise FileNotFoundError(f"{path}: no such file")
     started = time.perf_counter()
     digest = FileDigest(path)
@@ -165,7 +169,7 @@ def import_file(
         head, rest = _peek(source)
         chosen = _choose_schema(schema, mapping, [r.data for r in head if r.data is not None])
         if parallel is None:
-            parallel = path.stat().st_size >= PARALLEL_MIN_BYTES
+            parallel = path.is_file() and path.stat().st_size >= PARALLEL_MIN_BYTES
         if prep is not None:
             parallel = False  # the steps run on parsed records, in this process
         worker = None

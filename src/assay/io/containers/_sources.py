@@ -19,6 +19,12 @@ def open_source(path: str | Path, container: str | None = None, *, sheet: str | 
     checks for one-object-per-line content and reads it as JSONL (``source.container`` says which).
     ``sheet`` picks an xlsx sheet by name (default: the first)."""
     path = Path(path)
+    if container == "hf" or (container is None and path.is_dir()):
+        # A Hugging Face `save_to_disk` directory: its reader lives with the training formats, which
+        # build on these containers (imported here, not at the top, to keep that direction).
+        from assay.formats._arrow import HFDatasetSource
+
+        return HFDatasetSource(path)
     if container is None:
         container = detect_container(path)
     elif container not in CONTAINERS:
