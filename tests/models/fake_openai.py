@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -20,6 +19,8 @@ from typing import Any
 
 import orjson
 import uvicorn
+
+from tests.servers import uvicorn_in_thread
 
 FIXED_PROMPT_OVERHEAD = 7
 """Tokens the fake adds to every prompt's word count (as a chat template would)."""
@@ -150,20 +151,8 @@ def serve(app: FakeOpenAI) -> Iterator[str]:
     """Run `app` under uvicorn on a free local port in a thread; yields its base URL (…/v1)."""
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical", lifespan="off",
                             http="h11", timeout_graceful_shutdown=1, access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the fake OpenAI server did not start")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with uvicorn_in_thread(config, "the fake OpenAI server") as url:
+        yield f"{url}/v1"
 
 
 def main() -> None:

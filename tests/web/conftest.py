@@ -4,8 +4,6 @@ role in the lab and in a vendor, and a few items."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +23,7 @@ from assay.web import create_app
 from assay.work import add_user
 from assay.work.members import add_member
 from assay.work.tokens import create_token
+from tests.servers import uvicorn_in_thread
 
 PASSWORD = "correct horse battery"
 ALL_KINDS = """
@@ -120,17 +119,5 @@ def serve_in_thread(app: FastAPI) -> Iterator[str]:
     """A real uvicorn server for `app` on a free port, in a thread; yields its base URL.
 
     For clients that need real HTTP (the SDK's httpx client, the browser) rather than TestClient."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with uvicorn_in_thread(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")) as url:
+        yield url

@@ -30,7 +30,7 @@ import orjson
 
 from assay.evals.imports._errors import EvalImportError
 from assay.evals.imports._records import BadRecord, EvalRecord, ScoredResponse, ScoreRecord
-from assay.evals.imports._source import EvalSource, jsonl_lines
+from assay.evals.imports._source import EvalSource, jsonl_records
 from assay.evals.imports._values import criterion_name, external_id, json_text, value_to_float
 from assay.io.schemas import ItemRecord, RecordError, ResponseRecord
 from assay.io.schemas._common import split_prompt
@@ -112,15 +112,7 @@ class LmEvalSamples(EvalSource):
                 "output_type": self.config.get("output_type")}
 
     def records(self) -> Iterator[EvalRecord | BadRecord]:
-        for got in jsonl_lines(self, self.path):
-            if isinstance(got, BadRecord):
-                yield got
-                continue
-            where, line = got
-            try:
-                yield self._line(where, line)
-            except RecordError as e:
-                yield BadRecord(where, e.field, e.message)
+        return jsonl_records(self, self.path, self._line)
 
     def _line(self, where: str, line: dict[str, Any]) -> EvalRecord:
         doc_id = line.get("doc_id")

@@ -23,7 +23,7 @@ import orjson
 
 from assay.evals.imports._errors import EvalImportError
 from assay.evals.imports._records import BadRecord, EvalRecord, ScoredResponse
-from assay.evals.imports._source import EvalSource, jsonl_lines
+from assay.evals.imports._source import EvalSource, jsonl_records
 from assay.evals.imports._values import content_text, external_id
 from assay.io.schemas import ItemRecord, RecordError, ResponseRecord
 from assay.io.schemas._common import split_prompt
@@ -84,15 +84,7 @@ class OpenAIBatchOutput(EvalSource):
         return number, orjson.loads(self._input.readline().removeprefix(b"\xef\xbb\xbf"))
 
     def records(self) -> Iterator[EvalRecord | BadRecord]:
-        for got in jsonl_lines(self, self.path):
-            if isinstance(got, BadRecord):
-                yield got
-                continue
-            where, line = got
-            try:
-                yield self._line(where, line)
-            except RecordError as e:
-                yield BadRecord(where, e.field, e.message)
+        return jsonl_records(self, self.path, self._line)
 
     def _line(self, where: str, line: dict[str, Any]) -> EvalRecord:
         cid = line.get("custom_id")

@@ -26,7 +26,7 @@ import orjson
 
 from assay.evals.imports._errors import EvalImportError
 from assay.evals.imports._records import BadRecord, EvalRecord, ScoredResponse, ScoreRecord
-from assay.evals.imports._source import EvalSource, jsonl_lines
+from assay.evals.imports._source import EvalSource, jsonl_records
 from assay.evals.imports._values import content_text, criterion_name, external_id, json_text, value_to_float
 from assay.io.schemas import ItemRecord, RecordError, ResponseRecord
 from assay.io.schemas._common import split_prompt
@@ -93,11 +93,7 @@ class PromptfooResults(EvalSource):
 
     def records(self) -> Iterator[EvalRecord | BadRecord]:
         if self._jsonl:
-            for got in jsonl_lines(self, self.path):
-                if isinstance(got, BadRecord):
-                    yield got
-                else:
-                    yield self._record(*got)
+            yield from jsonl_records(self, self.path, self._result)
             return
         self.total = self.path.stat().st_size
         try:

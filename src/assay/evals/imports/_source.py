@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from assay.evals.imports._records import BadRecord, EvalRecord
+from assay.io.schemas import RecordError
 
 
 class EvalSource(ABC):
@@ -61,9 +62,11 @@ class EvalSource(ABC):
         self.close()
 
 
-def jsonl_lines(source: EvalSource, path: Path) -> Iterator[tuple[str, dict[str, Any]] | BadRecord]:
-    """The objects of a JSONL file with their line numbers, streamed by `assay.io`'s reader (BOM, U+2028
-    and bad lines handled there); keeps `source.done/total` (bytes) up to date."""
+def jsonl_records(source: EvalSource, path: Path,
+                  parse: Callable[[str, dict[str, Any]], EvalRecord]) -> Iterator[EvalRecord | BadRecord]:
+    """`parse(where, object)` of every line of a JSONL file, streamed by `assay.io`'s reader (BOM,
+    U+2028 and bad lines handled there); a line `parse` refuses (`RecordError`) becomes a `BadRecord`.
+    Keeps `source.done/total` (bytes) up to date."""
     from assay.io.containers import open_source
 
     with open_source(path, "jsonl") as lines:
@@ -73,6 +76,9 @@ def jsonl_lines(source: EvalSource, path: Path) -> Iterator[tuple[str, dict[str,
             where = f"line {rec.number}"
             if rec.data is None:
                 yield BadRecord(where, rec.field, rec.error or "unreadable line")
-            else:
-                yield where, rec.data
+                continue
+            try:
+                yield parse(where, rec.data)
+            except RecordError as e:
+                yield BadRecord(where, e.field, e.message)
         source.done = lines.total or lines.progress
