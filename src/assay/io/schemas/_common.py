@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import orjson
-
+# The field readers are the training formats' (one set for every schema, imported or converted).
+from assay.formats._fields import as_dict, as_list, missing, type_name
+from assay.formats._fields import text as as_text
 from assay.io.schemas._records import ItemRecord, RecordError
 
 # Keys every item schema understands besides its own, and where they go.
@@ -32,11 +33,6 @@ STANDARD_KEYS = {
 EXPORT_ONLY_KEYS = {"judgements", "content_hash", "assay_item_id", "created_at"}
 
 
-def missing(value: Any) -> bool:
-    if value is None:
-        return True
-    # isspace() instead of strip(): no copy of long response texts on the hot path.
-    return type(value) is str and (not value or value.isspace())
 
 
 def get_path(record: Mapping[str, Any], path: str) -> Any:
@@ -54,54 +50,14 @@ def get_path(record: Mapping[str, Any], path: str) -> Any:
     return node
 
 
-def as_text(value: Any, field: str, *, required: bool = False) -> str | None:
-    if type(value) is str and value and not value.isspace():
-        return value
-    if missing(value):
-        if required:
-            raise RecordError(field, "is required and missing or empty")
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        raise RecordError(field, f"expected text, got {str(value).lower()}")
-    if isinstance(value, int | float):
-        # Numeric ids and answers arrive as numbers from JSON, Parquet and Excel.
-        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-    raise RecordError(field, f"expected text, got {type_name(value)}")
 
 
-def as_list(value: Any, field: str) -> list[Any] | None:
-    if missing(value):
-        return None
-    if isinstance(value, str) and value.lstrip().startswith("["):
-        value = _decode(value, field)
-    if not isinstance(value, list):
-        raise RecordError(field, f"expected a list, got {type_name(value)}")
-    return value
 
 
-def as_dict(value: Any, field: str) -> dict[str, Any] | None:
-    if missing(value):
-        return None
-    if isinstance(value, str) and value.lstrip().startswith("{"):
-        value = _decode(value, field)
-    if not isinstance(value, dict):
-        raise RecordError(field, f"expected an object, got {type_name(value)}")
-    return value
 
 
-def _decode(text: str, field: str) -> Any:
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError as e:
-        raise RecordError(field, f"looks like JSON but does not parse: {e}") from None
 
 
-def type_name(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "text", bool: "a boolean", int: "a number", float: "a number"}.get(
-        type(value), type(value).__name__
-    )
 
 
 def external_id(record: Mapping[str, Any]) -> str | None:
@@ -135,24 +91,6 @@ def fill_standard(item: ItemRecord, record: Mapping[str, Any], skip: frozenset[s
     return item
 
 
-def message_text(content: Any, field: str) -> str:
-    """Text of an OpenAI message `content`: a string, or a list of parts of which the text parts count."""
-    if isinstance(content, str):
-        return content
-    if content is None:
-        return ""
-    if isinstance(content, list):
-        texts = []
-        for i, part in enumerate(content):
-            if isinstance(part, str):
-                texts.append(part)
-            elif isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str):
-                texts.append(part["text"])
-            else:
-                kind = part.get("type") if isinstance(part, dict) else type_name(part)
-                raise RecordError(f"{field}[{i}]", f"only text content parts are supported, got {kind!r}")
-        return "\n".join(texts)
-    raise RecordError(field, f"expected text or a list of content parts, got {type_name(content)}")
 
 
 def split_prompt(messages: list[dict[str, Any]], item: ItemRecord) -> None:
@@ -166,3 +104,9 @@ def split_prompt(messages: list[dict[str, Any]], item: ItemRecord) -> None:
         item.messages = messages
     else:
         raise RecordError("messages", "has no user turn before the response")
+
+
+__all__ = [
+    "as_dict", "as_list", "as_text", "external_id", "fill_standard", "get_path", "missing", "not_metadata",
+    "split_prompt", "type_name",
+]
