@@ -10,12 +10,13 @@ so the same unit always makes the same request and the on-disk cache holds.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from assay.spec import ProjectSpec, Question, QuestionKind
@@ -109,6 +110,12 @@ with one final line, exactly in this form:
 
 _env = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
                             lstrip_blocks=True, autoescape=False)
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(template: str) -> Template:
+    # Compiling a template costs about a millisecond; a run renders one per unit, a million times.
+    return _env.from_string(template)
 
 
 @dataclass(frozen=True)
@@ -221,7 +228,7 @@ def pointwise_messages(spec: ProjectSpec, q: Question, content: JudgeContent, re
     """Chat messages asking a judge one rating or choice question about one response."""
     nonce = nonce_of(content.conversation, content.reference, response, q.key)
     template = spec.judge.pointwise_template or POINTWISE_TEMPLATE
-    text = _env.from_string(template).render(
+    text = _compiled(template).render(
         question=q.title, help=q.help.strip(), scale=scale_text(q) if q.kind == QuestionKind.RATING else "",
         options=options_text(q) if q.kind == QuestionKind.CHOICE else "", guidelines=guidelines_excerpt(spec),
         conversation=_neutral(content.conversation), reference=_neutral(content.reference or ""),
@@ -235,7 +242,7 @@ def pairwise_messages(spec: ProjectSpec, q: Question, content: JudgeContent, fir
     nonce = nonce_of(content.conversation, content.reference, first, second, q.key)
     template = spec.judge.pairwise_template or PAIRWISE_TEMPLATE
     criterion = q.criterion or q.title
-    text = _env.from_string(template).render(
+    text = _compiled(template).render(
         question=criterion if criterion == q.title else f"{q.title} ({criterion})", help=q.help.strip(),
         scale="", options="", guidelines=guidelines_excerpt(spec), conversation=_neutral(content.conversation),
         reference=_neutral(content.reference or ""), response_a=_neutral(first), response_b=_neutral(second),
