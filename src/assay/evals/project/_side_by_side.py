@@ -50,9 +50,12 @@ def side_by_side(session: Session, slug: str, model_a: str, model_b: str, *, off
     items = {i.id: i for i in session.scalars(select(Item).where(Item.id.in_(list(first))))}
     texts = dict(session.execute(select(Response.id, Response.content).where(
         Response.id.in_([r for pair in first.values() for r in pair]))).all())
-    positions = {item_id: [rid for (rid,) in session.execute(
-        select(Response.id).where(Response.item_id == item_id).order_by(Response.position, Response.id))]
-        for item_id in first}
+    positions: dict[int, list[int]] = {item_id: [] for item_id in first}
+    for item_id, rid in session.execute(
+        select(Response.item_id, Response.id).where(Response.item_id.in_(list(first)))
+        .order_by(Response.item_id, Response.position, Response.id)
+    ):
+        positions[item_id].append(rid)
     out = []
     for item_id, (a, b) in first.items():
         item = items[item_id]
