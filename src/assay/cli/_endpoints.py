@@ -9,10 +9,9 @@ from typing import Annotated
 import typer
 
 from assay.cli._common import fail
-from assay.config import assay_home
-from assay.models import Endpoint, ResponseCache, load_endpoints
+from assay.models import MODELS_FILE, Endpoint, ResponseCache, load_endpoints
+from assay.models import models_file as find_models_file
 
-MODELS_FILE = "models.yaml"
 ModelsOpt = Annotated[Path | None, typer.Option("--models", help="The models file (default: models.yaml in ASSAY_HOME or here).", metavar="FILE")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the reply cache (every request is sent).")]
 ConcurrencyOpt = Annotated[int | None, typer.Option("--concurrency", min=1, help="Most requests in flight (default: the endpoint's max_concurrency).")]
@@ -28,15 +27,10 @@ EXAMPLE = """models:
 
 
 def models_file(explicit: Path | None) -> Path | None:
-    if explicit is not None:
-        if not explicit.exists():
-            fail(f"no models file {explicit}", 2)
-        return explicit
-    for folder in (assay_home(), Path.cwd()):
-        candidate = folder / MODELS_FILE
-        if candidate.exists():
-            return candidate
-    return None
+    try:
+        return find_models_file(explicit)
+    except FileNotFoundError as e:
+        fail(str(e), 2)
 
 
 def endpoints(explicit: Path | None) -> dict[str, Endpoint]:

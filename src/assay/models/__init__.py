@@ -8,7 +8,13 @@ Model output is untrusted: it is displayed, never executed.
 """
 
 from assay.models._cache import ResponseCache, default_cache_path
-from assay.models._config import load_endpoints, parse_endpoints
+from assay.models._config import (
+    MODELS_FILE,
+    configured_endpoints,
+    load_endpoints,
+    models_file,
+    parse_endpoints,
+)
 from assay.models._endpoint import OFFLINE, OFFLINE_ENDPOINT, Endpoint, SamplingParams
 from assay.models._limits import EndpointLimiter, limiter_for
 from assay.models._offline import (
@@ -29,6 +35,7 @@ from assay.models._retry import backoff_delay, parse_retry_after
 from assay.models._runner import OnResult, Progress, RunStats, run_requests, run_requests_async
 
 __all__ = [
+    "MODELS_FILE",
     "OFFLINE",
     "OFFLINE_ENDPOINT",
     "Endpoint",
@@ -49,12 +56,14 @@ __all__ = [
     "Script",
     "Usage",
     "backoff_delay",
+    "configured_endpoints",
     "content_text",
     "default_cache_path",
     "default_reply",
     "judge_script",
     "limiter_for",
     "load_endpoints",
+    "models_file",
     "parse_endpoints",
     "parse_retry_after",
     "provider_for",

@@ -83,3 +83,29 @@ def parse_endpoints(text: str, source: str = "<string>") -> dict[str, Endpoint]:
 
 def _issue(loc: tuple[str | int, ...], message: str, doc: YamlDocument, source: str) -> SpecIssue:
     return SpecIssue(format_loc(loc), doc.line_for(loc), message, source)
+
+
+MODELS_FILE = "models.yaml"
+"""The models file looked for when none is named: in ASSAY_HOME, then the working directory."""
+
+
+def models_file(explicit: str | Path | None = None) -> Path | None:
+    """The models file to use: `explicit` (which must exist), else `models.yaml` in ASSAY_HOME or the
+    working directory, else None (only the built-in `offline` endpoint)."""
+    from assay.config import assay_home
+
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.exists():
+            raise FileNotFoundError(f"no models file {path}")
+        return path
+    for folder in (assay_home(), Path.cwd()):
+        candidate = folder / MODELS_FILE
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def configured_endpoints(explicit: str | Path | None = None) -> dict[str, Endpoint]:
+    """The endpoints of `models_file(explicit)`, plus `offline`: what the CLI and the server call."""
+    return load_endpoints(models_file(explicit))

@@ -194,9 +194,9 @@ def _staff(db: Database, user: User, slug: str) -> int:
 
 
 def _endpoint(name: str) -> Any:
-    from assay.cli._endpoints import endpoints
+    from assay.models import configured_endpoints
 
-    found = endpoints(None)
+    found = configured_endpoints()
     if name not in found:
         raise HTTPException(422,
                             f"no model endpoint {name!r}; the server knows: {', '.join(sorted(found))}")
