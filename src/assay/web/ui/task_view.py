@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assay.judge import Suggestion, item_suggestions
-from assay.prep._mathcheck import CHECK_KEY
+from assay.prep import CHECK_KEY
 from assay.spec import ProjectSpec
 from assay.store import Item, Judgement, Project
 from assay.store import Response as ModelResponse
