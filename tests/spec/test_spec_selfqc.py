@@ -171,3 +171,24 @@ def test_span_answers_checked_against_response_texts() -> None:
     assert [str(i) for i in spec.check_answers({"severity": [0], "verdict": ["safe"]}, 1)] == [
         "spans[A]: an answer is required"
     ]
+
+
+def test_a_ranking_or_comparison_is_not_asked_of_an_item_with_too_few_responses() -> None:
+    """A project's items need not all show as many responses as its layout allows: with one
+    response, a rank or compare question is neither required nor accepted."""
+    from assay.spec import parse_spec
+
+    spec = parse_spec("""
+slug: few-responses
+name: Few responses
+layout: {fields: [prompt], responses: 2}
+questions:
+  - {key: acc, kind: rating, title: Accuracy, per_response: true, scale: {min: 1, max: 5}}
+  - {key: order, kind: rank, title: Rank}
+  - {key: pref, kind: compare, title: Better}
+""")
+    assert spec.check_answers({"acc": {"A": 4}}, 1) == []
+    issues = spec.check_answers({"acc": {"A": 4}, "order": ["A"]}, 1)
+    assert [(i.question, i.message) for i in issues] == [("order", "not asked about an item with 1 response(s); clear it")]
+    missing = {i.question for i in spec.check_answers({"acc": {"A": 4, "B": 2}}, 2)}
+    assert missing == {"order", "pref"}  # with two responses both are asked again

@@ -204,6 +204,16 @@ class Question(SpecModel):
         keep = _COMMON | KIND_FIELDS[self.kind]
         return {k: v for k, v in data.items() if k in keep}
 
+    def asked_for(self, n_responses: int) -> bool:
+        """Whether the question can be asked about an item showing `n_responses` responses: a ranking
+        needs `min_responses` of them and a comparison two. A project's items need not all have as
+        many responses as its layout shows (the demo's STEM items have one)."""
+        if self.kind == QuestionKind.RANK:
+            return n_responses >= self.min_responses
+        if self.kind == QuestionKind.COMPARE:
+            return n_responses >= 2
+        return True
+
     def check_answer(self, value: Any, n_responses: int | None = None, *, response_text: str | None = None) -> Any:
         """Validate and normalise one answer to this question (one response's answer if per_response).
 

@@ -64,6 +64,10 @@ def check_answers(
         return lambda c: holds(c, r)
 
     for q in questions:
+        if not q.asked_for(n_responses):
+            if not is_blank(q, answers.get(q.key)):
+                issues.append(AnswerIssue(q.key, f"not asked about an item with {n_responses} response(s); clear it"))
+            continue
         if q.per_response:
             for r in range(n_responses):
                 raw = raw_per_response[q.key][r]
@@ -113,6 +117,9 @@ def _normalise_all(
     raw_per_response: dict[str, list[Any]] = {}
     for q in questions:
         raw = answers.get(q.key)
+        if not q.asked_for(n_responses):
+            item[q.key] = None  # reported by check_answers if answered anyway
+            continue
         if not q.per_response:
             item[q.key] = _normalise(q, raw, n_responses, None, issues, None)
             continue
